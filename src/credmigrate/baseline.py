@@ -1,0 +1,195 @@
+"""Baselines: accepted findings, stored as hashes, never values.
+
+Our format (``write_baseline``)::
+
+    {"version": 1, "generated_by": "credmigrate",
+     "fingerprints": [...sorted...],
+     "entries": [{"fingerprint", "rule_id", "path", "secret_hash"}, ...sorted...]}
+
+A finding is accepted when its fingerprint is listed, or when its (path, secret_hash) is, so a
+secret moved within a file or matched by a renamed rule stays accepted. A detect-secrets
+``.secrets.baseline`` is read too (its ``hashed_secret`` is the SHA-1 of the value, per filename),
+so a team can switch without re-auditing. Matching is by value, never by line: a new secret on an
+already-accepted line is still reported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from credmigrate.errors import BadInputError
+from credmigrate.fingerprint import secret_hash
+from credmigrate.model import Finding
+
+BASELINE_VERSION = 1
+GENERATED_BY = "credmigrate"
+
+
+def _sha1(secret: str) -> str:
+    # detect-secrets' hashed_secret: SHA-1 of the UTF-8 value (a lookup key there, not security).
+    return hashlib.sha1(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _norm_path(path: str) -> str:
+    path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A loaded baseline: the sets of accepted fingerprints and value hashes."""
+
+    fingerprints: frozenset[str] = frozenset()
+    path_hashes: frozenset[tuple[str, str]] = frozenset()  # (path, sha256 of value)
+    detect_secrets: frozenset[tuple[str, str]] = frozenset()  # (filename, sha1 of value)
+    kind: str = GENERATED_BY  # "credmigrate" or "detect-secrets"
+
+    @classmethod
+    def load(cls, path: Path | str) -> Baseline:
+        """Read a credmigrate or detect-secrets baseline; ``BadInputError`` if it is neither."""
+        path = Path(path)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise BadInputError(f"baseline {path} does not exist") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise BadInputError(f"cannot read baseline {path}: {reason}") from None
+        try:
+            doc = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise BadInputError(
+                f"baseline {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                f"{exc.msg})"
+            ) from None
+        if isinstance(doc, dict) and ("fingerprints" in doc or doc.get("generated_by")):
+            return cls._from_ours(doc, path)
+        if isinstance(doc, dict) and "results" in doc:
+            return cls._from_detect_secrets(doc, path)
+        raise BadInputError(
+            f"baseline {path} is neither a credmigrate nor a detect-secrets baseline"
+        )
+
+    @classmethod
+    def _from_ours(cls, doc: Mapping[str, Any], path: Path) -> Baseline:
+        version = doc.get("version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise BadInputError(f"baseline {path}: 'version' must be an integer")
+        if version > BASELINE_VERSION:
+            raise BadInputError(
+                f"baseline {path} has version {version}; this credmigrate reads up to "
+                f"{BASELINE_VERSION} (upgrade credmigrate)"
+            )
+        fps = doc.get("fingerprints", [])
+        if not isinstance(fps, list) or not all(isinstance(x, str) and x for x in fps):
+            raise BadInputError(f"baseline {path}: 'fingerprints' must be a list of strings")
+        entries = doc.get("entries", [])
+        if not isinstance(entries, list):
+            raise BadInputError(f"baseline {path}: 'entries' must be a list")
+        fingerprints = set(fps)
+        pairs: set[tuple[str, str]] = set()
+        for i, entry in enumerate(entries):
+            fields = (
+                {k: entry.get(k) for k in ("fingerprint", "path", "secret_hash")}
+                if isinstance(entry, dict)
+                else {}
+            )
+            if not fields or not all(isinstance(v, str) and v for v in fields.values()):
+                raise BadInputError(
+                    f"baseline {path}: entry {i} needs string 'fingerprint', 'path', 'secret_hash'"
+                )
+            fingerprints.add(str(fields["fingerprint"]))
+            pairs.add((_norm_path(str(fields["path"])), str(fields["secret_hash"])))
+        return cls(frozenset(fingerprints), frozenset(pairs), frozenset(), GENERATED_BY)
+
+    @classmethod
+    def _from_detect_secrets(cls, doc: Mapping[str, Any], path: Path) -> Baseline:
+        results = doc["results"]
+        if not isinstance(results, dict):
+            raise BadInputError(f"baseline {path}: detect-secrets 'results' must be an object")
+        pairs: set[tuple[str, str]] = set()
+        for filename, items in results.items():
+            if not isinstance(items, list):
+                raise BadInputError(f"baseline {path}: results for {filename!r} must be a list")
+            for item in items:
+                hashed = item.get("hashed_secret") if isinstance(item, dict) else None
+                if not isinstance(hashed, str) or not hashed:
+                    raise BadInputError(
+                        f"baseline {path}: a result for {filename!r} has no 'hashed_secret'"
+                    )
+                name = item.get("filename", filename)
+                name = name if isinstance(name, str) and name else filename
+                pairs.add((_norm_path(name), hashed.lower()))
+        return cls(detect_secrets=frozenset(pairs), kind="detect-secrets")
+
+    def suppresses(self, finding: Finding) -> bool:
+        """True when ``finding`` was accepted in this baseline (matched by value, not by line)."""
+        if finding.fingerprint in self.fingerprints:
+            return True
+        path = _norm_path(finding.path)
+        if self.path_hashes and (path, secret_hash(finding.secret)) in self.path_hashes:
+            return True
+        return bool(self.detect_secrets) and (path, _sha1(finding.secret)) in self.detect_secrets
+
+    def filter(self, findings: Iterable[Finding]) -> tuple[list[Finding], int]:
+        """Split ``findings`` into (those still reported, how many the baseline suppressed)."""
+        kept: list[Finding] = []
+        suppressed = 0
+        for f in findings:
+            if self.suppresses(f):
+                suppressed += 1
+            else:
+                kept.append(f)
+        return kept, suppressed
+
+    def __len__(self) -> int:
+        return len(self.fingerprints) + len(self.path_hashes) + len(self.detect_secrets)
+
+
+def baseline_document(findings: Iterable[Finding]) -> dict[str, Any]:
+    """The JSON document ``write_baseline`` writes: hashes only, sorted, no timestamps."""
+    entries = {(f.path, f.rule_id, f.fingerprint, secret_hash(f.secret)) for f in findings}
+    return {
+        "version": BASELINE_VERSION,
+        "generated_by": GENERATED_BY,
+        "fingerprints": sorted({e[2] for e in entries}),
+        "entries": [
+            {"fingerprint": fp, "rule_id": rule_id, "path": p, "secret_hash": sh}
+            for p, rule_id, fp, sh in sorted(entries)
+        ],
+    }
+
+
+def write_baseline(path: Path | str, findings: Iterable[Finding]) -> None:
+    """Write a baseline accepting ``findings``, atomically (never a half-written file)."""
+    path = Path(path)
+    text = json.dumps(baseline_document(findings), indent=2, ensure_ascii=True) + "\n"
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o644
+    tmp_name = ""
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        if tmp_name:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+        raise BadInputError(f"cannot write baseline {path}: {exc.strerror or exc}") from None

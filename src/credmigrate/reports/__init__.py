@@ -1,0 +1,46 @@
+"""Report renderers: ``text``, ``json``, ``sarif`` and ``junit``.
+
+Every format shows only the redacted preview of a secret; the value itself appears only with
+``show_secrets=True`` (the CLI's ``--show-secrets``). Output is ordered by
+:meth:`Finding.sort_key`, so the same scan always renders the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from credmigrate.errors import UsageError
+from credmigrate.model import ScanResult
+from credmigrate.reports.json_report import render_json
+from credmigrate.reports.junit import render_junit
+from credmigrate.reports.sarif import RuleLike, render_sarif
+from credmigrate.reports.text import render_text
+
+FORMATS = ("text", "json", "sarif", "junit")
+
+
+def render(
+    result: ScanResult,
+    fmt: str,
+    *,
+    show_secrets: bool = False,
+    color: bool = False,
+    rules: Sequence[RuleLike] = (),
+) -> str:
+    """Render ``result`` in format ``fmt`` (one of :data:`FORMATS`).
+
+    ``color`` applies to ``text`` only; ``rules`` supplies SARIF rule metadata (rules the findings
+    name but ``rules`` lacks are described from the findings themselves).
+    """
+    if fmt == "text":
+        return render_text(result, show_secrets=show_secrets, color=color)
+    if fmt == "json":
+        return render_json(result, show_secrets=show_secrets)
+    if fmt == "sarif":
+        return render_sarif(result, show_secrets=show_secrets, rules=rules)
+    if fmt == "junit":
+        return render_junit(result, show_secrets=show_secrets)
+    raise UsageError(f"unknown report format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+__all__ = ["FORMATS", "RuleLike", "render"]
