@@ -1,0 +1,120 @@
+"""Run one command and measure it as a user would feel it: whole-process wall time and peak memory.
+
+Peak memory is the larger of two figures, both covering the whole process tree:
+- ``ru_maxrss`` from ``os.wait4`` (the kernel's high-water mark of the biggest single process in
+  the tree, exact even for processes that live a few milliseconds), and
+- the largest *sum* of resident memory over all live processes in the tree, sampled from /proc
+  every 10 ms (what a pool of worker processes costs together).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+TIMEOUT_EXIT = 124  # what coreutils `timeout` returns when it had to stop the command
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished process: exit code, captured output, wall seconds and peak memory (KiB)."""
+
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    wall: float
+    peak_kib: int
+
+    @property
+    def timed_out(self) -> bool:
+        return self.returncode == TIMEOUT_EXIT
+
+
+def _tree(pid: int) -> list[int]:
+    """The pid and all its live descendants (via /proc/<pid>/task/<tid>/children)."""
+    out: list[int] = []
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for tid in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{tid}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except OSError:
+            continue
+    return out
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            resident_pages = int(fh.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+    return resident_pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
+
+
+class _Sampler(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            total = sum(_rss_kib(p) for p in _tree(self.pid))
+            self.peak = max(self.peak, total)
+            self.stop.wait(0.01)
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    timeout: float = 600.0,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+) -> Run:
+    """Run ``argv`` under coreutils ``timeout`` and measure the whole process tree."""
+    full = ["timeout", "-k", "5", f"{timeout:g}", *argv]
+    with (
+        tempfile.TemporaryFile("w+b") as out,
+        tempfile.TemporaryFile("w+b") as err,
+        tempfile.TemporaryFile("w+b") as inp,
+    ):
+        if stdin is not None:
+            inp.write(stdin.encode())
+            inp.seek(0)
+        start = time.perf_counter()
+        proc = subprocess.Popen(full, cwd=cwd, stdout=out, stderr=err, stdin=inp, env=env)
+        sampler = _Sampler(proc.pid)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        sampler.stop.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it is reaped
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            argv=tuple(argv),
+            returncode=proc.returncode,
+            stdout=out.read().decode("utf-8", "replace"),
+            stderr=err.read().decode("utf-8", "replace"),
+            wall=wall,
+            peak_kib=max(int(usage.ru_maxrss), sampler.peak),
+        )
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
