@@ -53,11 +53,11 @@ def _finding_lines(f: Finding, paint: _Painter, show_secrets: bool) -> list[str]
         status = f.status or Status.HISTORY_ONLY
         others = len(f.other_locations)
         detail = (
-            f"commit {c.sha[:8]} by {c.author} on {c.date}; "
+            escape_control(f"commit {c.sha[:8]} by {c.author} on {c.date}; ")
             + paint("live" if status is Status.LIVE else "history", status.value)
             + f"; {plural(others, 'other location')}"
         )
-        lines.append("      " + escape_control(detail))
+        lines.append("      " + detail)
     elif f.status is not None:
         lines.append("      " + paint("history", f.status.value))
     return lines
