@@ -1,0 +1,324 @@
+"""The libcst adapter: rewrite Python source so each secret literal becomes a runtime fetch.
+
+:func:`rewrite_source` returns a :class:`RewriteOutcome` (rewritten / unchanged / skipped /
+failed), never raises. A literal is touched only when the finding's position points at it AND
+the literal's value really contains the secret; anything else is left for a human. How each
+shape is rewritten (the context is read from the syntax tree, not guessed from names):
+
+- plain expressions (module constants, settings dicts, ``app.config[...] =``, class attributes,
+  keyword and positional arguments, list/tuple elements): the literal becomes
+  ``get_secret(name, key)``, evaluated exactly where the literal was;
+- dataclass / pydantic field defaults: ``field(default_factory=lambda: ...)`` /
+  ``Field(default_factory=lambda: ...)``, so importing the class fetches nothing;
+- function defaults: the default becomes ``None`` and the body starts with
+  ``if p is None: p = get_secret(...)`` (fetch per call, cached by the accessor);
+- ``os.environ.get("X", "lit")`` / ``os.getenv``: ``os.environ.get("X") or get_secret(...)``,
+  so the environment still wins and the store is only asked as the fallback;
+- a secret embedded in a larger string (URL password, f-string, concatenation): only that part
+  becomes ``{get_secret(...)}`` in an f-string; the rest of the text stays visible.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+from credmigrate.codemod import _context as ctxmod
+from credmigrate.codemod_text import escape_braces as _esc
+from credmigrate.codemod_text import occurrences as _occ
+from credmigrate.codemod_text import (
+    other_quote,
+    py_str,
+    split_is_clean,
+    split_literal,
+    unified_diff,
+)
+from credmigrate.codemod_text import position_at as _pos_at
+from credmigrate.model import Replacement, RewriteOutcome, RewriteStatus
+
+FUNC = "get_secret"
+ALIAS = "_credmigrate_get_secret"
+Leaf = cst.SimpleString | cst.FormattedStringText
+
+
+@dataclass
+class _Hit:
+    rep: Replacement
+    leaf: Leaf
+    start: int
+    end: int
+
+
+@dataclass
+class _State:
+    scope: ctxmod.Scope
+    pos: ctxmod.Positions
+    parents: ctxmod.Parents
+    leaves: list[Leaf]
+    accessor: str
+    fn: str = FUNC
+    needs_human: list[tuple[str, str]] = field(default_factory=list)
+    handled: list[str] = field(default_factory=list)
+
+
+def rewrite_source(
+    path: str, source: str, replacements: Sequence[Replacement], accessor_module: str
+) -> RewriteOutcome:
+    """Rewrite one file's source; a value in every case (internal errors become FAILED)."""
+    try:
+        return _rewrite(path, source, replacements, accessor_module)
+    except Exception as exc:  # outcomes are values: one file never aborts a run
+        msg = f"{type(exc).__name__}: {exc}"
+        for r in replacements:
+            msg = msg.replace(r.finding.secret, "<secret>") if r.finding.secret else msg
+        return RewriteOutcome(
+            path, RewriteStatus.FAILED, reason=f"internal error ({msg}); rewrite by hand"
+        )
+
+
+def _failed(path: str, why: str) -> RewriteOutcome:
+    return RewriteOutcome(path, RewriteStatus.FAILED, reason=why)
+
+
+def _rewrite(path: str, source: str, reps: Sequence[Replacement], accessor: str) -> RewriteOutcome:
+    bom = source.startswith("\ufeff")
+    text = source[1:] if bom else source
+    try:
+        ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        return _failed(
+            path,
+            f"not valid Python 3 (line {exc.lineno}: {exc.msg}); Python 2 or a syntax error - "
+            "not rewritten: fix the file or move its secrets by hand",
+        )
+    try:
+        wrapper = MetadataWrapper(cst.parse_module(text))
+    except cst.ParserSyntaxError as exc:
+        return _failed(path, f"libcst cannot parse line {exc.raw_line}: {exc.message}")
+    parents = wrapper.resolve(ParentNodeProvider)
+    scope, leaves = ctxmod.scan_module(wrapper.module, parents)
+    st = _State(scope, wrapper.resolve(PositionProvider), parents, leaves, accessor)  # type: ignore[arg-type]
+    if scope.names.get(FUNC, f"{accessor}.{FUNC}") != f"{accessor}.{FUNC}":
+        st.fn = ALIAS
+    hits = _locate_all(st, text, reps)
+    edits = ctxmod.Edits()
+    imports = CodemodContext()
+    for leaf_hits in _by_leaf(st, hits):
+        _plan_leaf(st, leaf_hits, edits, imports)
+    if not edits.any():
+        return _result(path, source, source, st, reps)
+    new_module = scope.module.visit(ctxmod.Apply(edits))
+    AddImportsVisitor.add_needed_import(imports, accessor, FUNC, ALIAS if st.fn == ALIAS else None)
+    new_module = AddImportsVisitor(imports).transform_module(new_module)
+    new = ("\ufeff" if bom else "") + new_module.code
+    try:
+        compile(new_module.code, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return _failed(path, f"rewrite did not compile (line {exc.lineno}: {exc.msg}); unchanged")
+    return _result(path, source, new, st, reps)
+
+
+def _result(
+    path: str, old: str, new: str, st: _State, reps: Sequence[Replacement]
+) -> RewriteOutcome:
+    secrets = [r.finding.secret for r in reps]
+    human = tuple(st.needs_human)
+    handled = tuple(dict.fromkeys(st.handled))
+    if new == old:
+        status = RewriteStatus.SKIPPED if human else RewriteStatus.UNCHANGED
+        reason = "; ".join(i for _, i in human)
+        return RewriteOutcome(path, status, new, "", reason, handled, human)
+    diff = unified_diff(path, old, new, secrets)
+    reason = "; ".join(i for _, i in human)
+    return RewriteOutcome(path, RewriteStatus.REWRITTEN, new, diff, reason, handled, human)
+
+
+def _call_text(rep: Replacement, fn: str, quote: str) -> str | None:
+    q = quote[0]
+    args = [py_str(rep.secret_name, q)]
+    if rep.json_key is not None:
+        args.append(py_str(rep.json_key, q))
+    if any(a is None for a in args):
+        return None
+    return f"{fn}({', '.join(a for a in args if a)})"
+
+
+def instruction(rep: Replacement, accessor: str, why: str) -> str:
+    f = rep.finding
+    key = f", {rep.json_key!r}" if rep.json_key is not None else ""
+    return (
+        f"{f.path}:{f.span.line}:{f.span.column}: {why}; replace the value by hand with "
+        f"get_secret({rep.secret_name!r}{key}) from {accessor}"
+    )
+
+
+def _human(st: _State, rep: Replacement, why: str) -> None:
+    st.needs_human.append((rep.finding.fingerprint, instruction(rep, st.accessor, why)))
+
+
+def _locate_all(st: _State, text: str, reps: Sequence[Replacement]) -> list[_Hit]:
+    leaves = st.leaves
+    hits: list[_Hit] = []
+    for rep in reps:
+        secret = rep.finding.secret
+        if not secret or secret not in text:
+            if rep.secret_name in text and st.fn in text:
+                st.handled.append(rep.finding.fingerprint)  # already rewritten earlier
+            else:
+                _human(st, rep, "the secret is no longer at this place (file changed?)")
+            continue
+        hit = _locate(st, leaves, rep)
+        if hit is not None:
+            hits.append(hit)
+    return hits
+
+
+def _locate(st: _State, leaves: Sequence[Leaf], rep: Replacement) -> _Hit | None:
+    f = rep.finding
+    found: list[tuple[Leaf, int, tuple[int, int]]] = []
+    for leaf in leaves:
+        raw, line, col = _raw(st, leaf)
+        for off in _occ(raw, f.secret):
+            found.append((leaf, off, _pos_at(line, col, raw, off)))
+    want = (f.span.line, f.span.column - 1)
+    chosen = [c for c in found if c[2] == want]
+    lit = f.binding.literal if f.binding else None
+    if not chosen and lit is not None:
+        lo, hi = (lit.line, lit.column - 1), (lit.end_line, lit.end_column - 1)
+        chosen = [c for c in found if lo <= c[2] < hi]
+    if not chosen:
+        chosen = [c for c in found if c[2][0] == f.span.line]
+    if len(chosen) != 1:
+        why = "no string literal holds it here" if not chosen else "several literals match"
+        _human(st, rep, f"cannot locate the literal safely ({why})")
+        return None
+    leaf, off, _ = chosen[0]
+    if not _verify(st, leaf, off, f.secret):
+        _human(st, rep, "the literal's value does not cleanly contain the secret (escapes?)")
+        return None
+    return _Hit(rep, leaf, off, off + len(f.secret))
+
+
+def _raw(st: _State, leaf: Leaf) -> tuple[str, int, int]:
+    start = st.pos[leaf].start
+    if isinstance(leaf, cst.FormattedStringText):
+        return leaf.value, start.line, start.column
+    parts = split_literal(leaf.value)
+    if parts is None:
+        return "", start.line, start.column
+    return parts.body, start.line, start.column + len(parts.prefix) + len(parts.quote)
+
+
+def _verify(st: _State, leaf: Leaf, off: int, secret: str) -> bool:
+    if isinstance(leaf, cst.SimpleString):
+        parts = split_literal(leaf.value)
+        if parts is None:
+            return False
+        prefix, quote = parts.prefix, parts.quote
+    else:
+        fs = st.parents[leaf]
+        if not isinstance(fs, cst.FormattedString):
+            return False
+        prefix, quote = fs.prefix.lower(), fs.quote
+    raw, _, _ = _raw(st, leaf)
+    if "b" in prefix or "\\N{" in raw:
+        return False
+    return split_is_clean(prefix, quote, raw, off, off + len(secret), secret)
+
+
+def _by_leaf(st: _State, hits: list[_Hit]) -> list[list[_Hit]]:
+    groups: dict[int, list[_Hit]] = {}
+    for h in hits:
+        same = groups.setdefault(id(h.leaf), [])
+        if any(o.start == h.start for o in same):
+            same_rep = next(o for o in same if o.start == h.start)
+            if same_rep.rep.secret_name == h.rep.secret_name:
+                st.handled.append(h.rep.finding.fingerprint)
+                continue
+        if any(o.start < h.end and h.start < o.end for o in same):
+            _human(st, h.rep, "overlaps another secret in the same literal")
+            continue
+        same.append(h)
+    return [sorted(g, key=lambda h: h.start) for g in groups.values() if g]
+
+
+def _plan_leaf(st: _State, hits: list[_Hit], edits: ctxmod.Edits, imports: CodemodContext) -> None:
+    leaf = hits[0].leaf
+    if ctxmod.inside(st.parents, leaf, cst.FormattedStringExpression):
+        for h in hits:
+            _human(st, h.rep, "the secret sits inside a nested f-string expression")
+        return
+    node: cst.CSTNode = leaf if isinstance(leaf, cst.SimpleString) else st.parents[leaf]
+    top = ctxmod.top_string_expr(st.parents, node)
+    forbidden = ctxmod.forbidden_context(st.parents, top)
+    if forbidden:
+        for h in hits:
+            _human(st, h.rep, forbidden)
+        return
+    new = _leaf_replacement(st, hits)
+    if new is None:
+        for h in hits:
+            _human(st, h.rep, "the secret name or key cannot be written inside this literal")
+        return
+    if isinstance(leaf, cst.SimpleString):
+        edits.leaves[leaf] = new  # type: ignore[assignment]
+    else:
+        edits.texts[leaf] = new  # type: ignore[assignment]
+    ctxmod.plan_context(st.scope, top, edits, imports)
+    st.handled.extend(h.rep.finding.fingerprint for h in hits)
+
+
+def _leaf_replacement(
+    st: _State, hits: list[_Hit]
+) -> cst.BaseExpression | list[cst.BaseFormattedStringContent] | None:
+    leaf = hits[0].leaf
+    raw, _, _ = _raw(st, leaf)
+    if isinstance(leaf, cst.SimpleString):
+        parts = split_literal(leaf.value)
+        assert parts is not None
+        h = hits[0]
+        concat = isinstance(st.parents[leaf], cst.ConcatenatedString)
+        if len(hits) == 1 and h.start == 0 and h.end == len(raw) and not concat:
+            text = _call_text(h.rep, st.fn, parts.quote)
+            if text is None:
+                return None
+            call = cst.parse_expression(text)
+            return call.with_changes(lpar=leaf.lpar, rpar=leaf.rpar)
+        inner = other_quote(parts.quote)
+        body = _split(raw, hits, inner, st.fn, escape=True)
+        if body is None:
+            return None
+        prefix = parts.prefix.replace("u", "") + "f"
+        start = prefix + parts.quote
+        end: Any = parts.quote
+        return cst.FormattedString(parts=body, start=start, end=end, lpar=leaf.lpar, rpar=leaf.rpar)
+    fstring = st.parents[leaf]
+    assert isinstance(fstring, cst.FormattedString)
+    return _split(raw, hits, other_quote(fstring.quote), st.fn, escape=False)
+
+
+def _split(
+    raw: str, hits: list[_Hit], quote: str, fn: str, *, escape: bool
+) -> list[cst.BaseFormattedStringContent] | None:
+    out: list[cst.BaseFormattedStringContent] = []
+    cur = 0
+    for h in hits:
+        text = _call_text(h.rep, fn, quote)
+        if text is None:
+            return None
+        before = raw[cur : h.start]
+        if before:
+            out.append(cst.FormattedStringText(_esc(before) if escape else before))
+        out.append(cst.FormattedStringExpression(expression=cst.parse_expression(text)))
+        cur = h.end
+    rest = raw[cur:]
+    if rest:
+        out.append(cst.FormattedStringText(_esc(rest) if escape else rest))
+    return out

@@ -1,0 +1,351 @@
+"""Reading a literal's syntactic context, and the transformer that applies the planned edits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import CodeRange
+
+Positions = Mapping[cst.CSTNode, CodeRange]
+Parents = Mapping[cst.CSTNode, cst.CSTNode]
+
+_NO_PARENS = (
+    cst.Assign,
+    cst.AnnAssign,
+    cst.Arg,
+    cst.Element,
+    cst.DictElement,
+    cst.Return,
+    cst.Param,
+)
+_DATACLASS = {"dataclasses.dataclass", "pydantic.dataclasses.dataclass"}
+_PYDANTIC_BASES = {"BaseSettings", "BaseModel"}
+
+
+def dotted(node: cst.CSTNode | None) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else ""
+    return ""
+
+
+@dataclass
+class Scope:
+    """What the whole module tells us: parents, imported names, local pydantic classes."""
+
+    module: cst.Module
+    parents: Parents
+    names: dict[str, str]
+    pydantic_classes: set[str] = field(default_factory=set)
+    future_annotations: bool = False
+
+    def origin(self, dotted_name: str) -> str:
+        """Resolve the first component through imports: ``environ.get`` → ``os.environ.get``."""
+        head, _, rest = dotted_name.partition(".")
+        base = self.names.get(head, head)
+        return f"{base}.{rest}" if rest else base
+
+
+@dataclass
+class Edits:
+    leaves: dict[cst.SimpleString, cst.BaseExpression] = field(default_factory=dict)
+    texts: dict[cst.FormattedStringText, list[cst.BaseFormattedStringContent]] = field(
+        default_factory=dict
+    )
+    params: dict[cst.Param, tuple[cst.FunctionDef, str]] = field(default_factory=dict)
+    anns: dict[cst.AnnAssign, cst.BaseExpression] = field(default_factory=dict)
+    args: set[cst.Arg] = field(default_factory=set)
+    envs: dict[cst.Call, tuple[int, bool]] = field(default_factory=dict)
+
+    def any(self) -> bool:
+        return bool(self.leaves or self.texts)
+
+
+class _Collect(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.leaves: list[cst.SimpleString | cst.FormattedStringText] = []
+        self.names: dict[str, str] = {}
+        self.future_annotations = False
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.leaves.append(node)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.leaves.extend(p for p in node.parts if isinstance(p, cst.FormattedStringText))
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = dotted(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.names[alias.asname.name.value] = full
+            else:
+                head = full.split(".")[0]
+                self.names[head] = head
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        mod = "." * len(node.relative) + (dotted(node.module) if node.module else "")
+        if mod == "__future__" and not isinstance(node.names, cst.ImportStar):
+            self.future_annotations |= any(dotted(a.name) == "annotations" for a in node.names)
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = dotted(alias.name)
+            bound = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                bound = alias.asname.name.value
+            self.names[bound] = f"{mod}.{name}"
+
+
+def scan_module(module: cst.Module, parents: Parents) -> tuple[Scope, list[cst.CSTNode]]:
+    """One pass: string leaves, import bindings, and the module's own top-level names."""
+    c = _Collect()
+    module.visit(c)
+    names = c.names
+    scope = Scope(module, parents, names, future_annotations=c.future_annotations)
+    for stmt in module.body:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            names.setdefault(stmt.name.value, "<local>")
+        if isinstance(stmt, cst.ClassDef) and _class_kind(scope, stmt) == "pydantic":
+            scope.pydantic_classes.add(stmt.name.value)
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                targets = small.targets if isinstance(small, cst.Assign) else ()
+                for t in targets:
+                    if isinstance(t.target, cst.Name):
+                        names.setdefault(t.target.value, "<local>")
+    return scope, list(c.leaves)
+
+
+def inside(parents: Parents, node: cst.CSTNode, kind: type[object]) -> bool:
+    cur = parents.get(node)
+    while cur is not None:
+        if isinstance(cur, kind):
+            return True
+        cur = parents.get(cur)
+    return False
+
+
+def top_string_expr(parents: Parents, node: cst.CSTNode) -> cst.CSTNode:
+    """Climb through implicit and ``+`` concatenation to the whole string expression."""
+    while True:
+        parent = parents.get(node)
+        if isinstance(parent, cst.ConcatenatedString) or (
+            isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add)
+        ):
+            node = parent
+            continue
+        return node
+
+
+def forbidden_context(parents: Parents, top: cst.CSTNode) -> str:
+    parent = parents.get(top)
+    if isinstance(parent, cst.Expr):
+        return "a bare string statement (docstring?) holds the secret"
+    if inside(parents, top, cst.MatchPattern) or isinstance(parent, cst.MatchValue):
+        return "a match/case pattern cannot call a function"
+    if inside(parents, top, cst.Annotation):
+        return "the secret sits in a type annotation"
+    return ""
+
+
+def _class_of(parents: Parents, stmt: cst.CSTNode) -> cst.ClassDef | None:
+    line = parents.get(stmt)
+    block = parents.get(line) if line is not None else None
+    owner = parents.get(block) if block is not None else None
+    return owner if isinstance(owner, cst.ClassDef) else None
+
+
+def _class_kind(scope: Scope, cls: cst.ClassDef) -> str:
+    for d in cls.decorators:
+        expr = d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator
+        if scope.origin(dotted(expr)) in _DATACLASS:
+            return "dataclass"
+    for base in cls.bases:
+        name = dotted(base.value)
+        if name.rsplit(".", 1)[-1] in _PYDANTIC_BASES or name in scope.pydantic_classes:
+            return "pydantic"
+    return ""
+
+
+def _factory(scope: Scope, kind: str, imports: CodemodContext) -> cst.BaseExpression:
+    module, obj = ("dataclasses", "field") if kind == "dataclass" else ("pydantic", "Field")
+    if scope.names.get(obj, f"{module}.{obj}") == f"{module}.{obj}":
+        AddImportsVisitor.add_needed_import(imports, module, obj)
+        return cst.Name(obj)
+    AddImportsVisitor.add_needed_import(imports, module)
+    return cst.Attribute(cst.Name(module), cst.Name(obj))
+
+
+def _is_arg_at(call: cst.Call, arg: cst.Arg, position: int) -> bool:
+    if arg.keyword is not None:
+        return arg.keyword.value == "default"
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return arg in positional and positional.index(arg) == position and not arg.star
+
+
+def _ann_mode(scope: Scope, param: cst.Param, imports: CodemodContext) -> str:
+    if param.annotation is None:
+        return ""
+    code = scope.module.code_for_node(param.annotation.annotation)
+    if "None" in code or "Optional" in code or code == "Any":
+        return ""
+    if scope.future_annotations:
+        return "union"
+    if scope.names.get("Optional", "typing.Optional") == "typing.Optional":
+        AddImportsVisitor.add_needed_import(imports, "typing", "Optional")
+        return "optional"
+    return ""
+
+
+def plan_context(scope: Scope, top: cst.CSTNode, edits: Edits, imports: CodemodContext) -> None:
+    """Decide the wrapper for a rewritten string expression from where it stands."""
+    parents = scope.parents
+    parent = parents.get(top)
+    if isinstance(parent, cst.Param) and parent.default is top:
+        params = parents.get(parent)
+        func = parents.get(params) if params is not None else None
+        if isinstance(func, cst.FunctionDef) and isinstance(func.body, cst.IndentedBlock):
+            edits.params[parent] = (func, _ann_mode(scope, parent, imports))
+        return
+    if isinstance(parent, cst.AnnAssign) and parent.value is top:
+        cls = _class_of(parents, parent)
+        kind = _class_kind(scope, cls) if cls is not None else ""
+        ann = scope.module.code_for_node(parent.annotation.annotation)
+        if kind and "ClassVar" not in ann:
+            edits.anns[parent] = _factory(scope, kind, imports)
+        return
+    if isinstance(parent, cst.Arg) and parent.value is top:
+        call = parents.get(parent)
+        if not isinstance(call, cst.Call):
+            return
+        callee = scope.origin(dotted(call.func))
+        if callee in ("os.environ.get", "os.getenv") and _is_arg_at(call, parent, 1):
+            edits.envs[call] = (list(call.args).index(parent), _needs_parens(parents, call))
+            return
+        owner = parents.get(call)
+        if (
+            callee in ("dataclasses.field", "pydantic.Field")
+            and _is_arg_at(call, parent, 0)
+            and isinstance(owner, cst.AnnAssign)
+            and owner.value is call
+        ):
+            cls = _class_of(parents, owner)
+            if cls is not None and _class_kind(scope, cls):
+                edits.args.add(parent)
+
+
+def _needs_parens(parents: Parents, call: cst.Call) -> bool:
+    return not call.lpar and not isinstance(parents.get(call), _NO_PARENS)
+
+
+def _factory_arg(value: cst.BaseExpression) -> cst.Arg:
+    no_ws = cst.SimpleWhitespace("")
+    return cst.Arg(
+        keyword=cst.Name("default_factory"),
+        equal=cst.AssignEqual(whitespace_before=no_ws, whitespace_after=no_ws),
+        value=cst.Lambda(params=cst.Parameters(), body=value),
+    )
+
+
+def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return False
+    small = stmt.body[0]
+    return isinstance(small, cst.Expr) and isinstance(
+        small.value, (cst.SimpleString, cst.ConcatenatedString)
+    )
+
+
+class Apply(cst.CSTTransformer):
+    """Apply planned edits; context wrappers receive the already-rewritten expression."""
+
+    def __init__(self, edits: Edits) -> None:
+        super().__init__()
+        self.e = edits
+        self.pending: dict[cst.FunctionDef, list[tuple[str, cst.BaseExpression]]] = {}
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.BaseExpression:
+        return self.e.leaves.get(original_node, updated_node)
+
+    def leave_FormattedString(
+        self, original_node: cst.FormattedString, updated_node: cst.FormattedString
+    ) -> cst.FormattedString:
+        if not any(p in self.e.texts for p in original_node.parts):
+            return updated_node
+        parts: list[cst.BaseFormattedStringContent] = []
+        for o, u in zip(original_node.parts, updated_node.parts, strict=True):
+            parts.extend(
+                self.e.texts.get(o, [u]) if isinstance(o, cst.FormattedStringText) else [u]
+            )
+        return updated_node.with_changes(parts=parts)
+
+    def leave_Param(self, original_node: cst.Param, updated_node: cst.Param) -> cst.Param:
+        spec = self.e.params.get(original_node)
+        if spec is None or updated_node.default is None:
+            return updated_node
+        func, mode = spec
+        self.pending.setdefault(func, []).append((updated_node.name.value, updated_node.default))
+        ann = updated_node.annotation
+        if ann is not None and mode == "union":
+            none = cst.Name("None")
+            ann = ann.with_changes(
+                annotation=cst.BinaryOperation(ann.annotation, cst.BitOr(), none)
+            )
+        elif ann is not None and mode == "optional":
+            index = cst.SubscriptElement(cst.Index(ann.annotation))
+            ann = ann.with_changes(annotation=cst.Subscript(cst.Name("Optional"), [index]))
+        return updated_node.with_changes(default=cst.Name("None"), annotation=ann)
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        fetches = self.pending.pop(original_node, None)
+        if not fetches or not isinstance(updated_node.body, cst.IndentedBlock):
+            return updated_node
+        stmts: list[cst.BaseStatement] = []
+        for name, value in fetches:
+            test = cst.Comparison(
+                cst.Name(name), [cst.ComparisonTarget(cst.Is(), cst.Name("None"))]
+            )
+            assign = cst.Assign([cst.AssignTarget(cst.Name(name))], value)
+            stmts.append(cst.If(test, cst.IndentedBlock([cst.SimpleStatementLine([assign])])))
+        body = list(updated_node.body.body)
+        at = 1 if body and _is_docstring(body[0]) else 0
+        new_body = updated_node.body.with_changes(body=[*body[:at], *stmts, *body[at:]])
+        return updated_node.with_changes(body=new_body)
+
+    def leave_AnnAssign(
+        self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign
+    ) -> cst.AnnAssign:
+        func = self.e.anns.get(original_node)
+        if func is None or updated_node.value is None:
+            return updated_node
+        return updated_node.with_changes(value=cst.Call(func, [_factory_arg(updated_node.value)]))
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        if original_node not in self.e.args:
+            return updated_node
+        return _factory_arg(updated_node.value).with_changes(comma=updated_node.comma)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        spec = self.e.envs.get(original_node)
+        if spec is None:
+            return updated_node
+        idx, parens = spec
+        value = updated_node.args[idx].value
+        args = [a for i, a in enumerate(updated_node.args) if i != idx]
+        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        call = updated_node.with_changes(args=args, lpar=[], rpar=[])
+        lpar, rpar = list(updated_node.lpar), list(updated_node.rpar)
+        if parens:
+            lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+        return cst.BooleanOperation(call, cst.Or(), value, lpar=lpar, rpar=rpar)
