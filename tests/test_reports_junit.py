@@ -66,3 +66,13 @@ def test_xml_stays_well_formed_with_hostile_text() -> None:
     case = suite.find("testcase")
     assert case is not None
     assert case.get("file") == 'a<&>"\\x01\\x1b.py'
+
+
+def test_xml_non_characters_and_newlines_in_values() -> None:
+    f = make_finding("fake\ufffe" + "Ab1" * 6, path="odd\ufffe.py")
+    suite = _suite(ScanResult((f,)), show_secrets=True)
+    case = suite.find("testcase")
+    assert case is not None and case.get("file") == "odd\\ufffe.py"
+    failure = case.find("failure")
+    assert failure is not None and "fake\\ufffe" in (failure.text or "")
+    assert len((failure.text or "").splitlines()) == 4  # location, description, confidence, fp

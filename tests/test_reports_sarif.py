@@ -150,3 +150,15 @@ def test_degenerate_span_still_valid() -> None:
 def test_any_findings_give_schema_valid_sarif(findings: list[Finding]) -> None:
     doc = _sarif(ScanResult(tuple(findings)))
     assert len(doc["runs"][0]["results"]) == len(findings)
+
+
+def test_builtin_rules_as_sarif_metadata() -> None:
+    """The real rule type satisfies the renderer's protocol and its metadata is schema-valid."""
+    from credmigrate.rules import builtin_rules
+
+    rules = builtin_rules()
+    f = make_finding(rule_id=rules[0].id, description=rules[0].description)
+    driver = _sarif(ScanResult((f,)), rules=rules)["runs"][0]["tool"]["driver"]
+    assert sorted(r["id"] for r in driver["rules"]) == sorted({r.id for r in rules})
+    entry = next(r for r in driver["rules"] if r["id"] == rules[0].id)
+    assert set(rules[0].tags) <= set(entry["properties"]["tags"])

@@ -84,3 +84,12 @@ def test_show_secrets_prints_the_value_instead_of_the_preview() -> None:
     f = make_finding()
     out = render(ScanResult((f,)), "text", show_secrets=True)
     assert f.secret in out
+
+
+def test_multiline_secret_shown_on_one_line_with_show_secrets() -> None:
+    pem_like = "-----BEGIN FAKE KEY-----\nZmFrZQ" + "x9" * 10 + "\n-----END FAKE KEY-----"
+    f = make_finding(pem_like, path="line\nbreak.txt")
+    out = render(ScanResult((f,)), "text", show_secrets=True)
+    entry = next(line for line in out.splitlines() if "FAKE KEY" in line)
+    assert "-----BEGIN FAKE KEY-----\\nZmFrZQ" in entry
+    assert entry.startswith("  line\\nbreak.txt:3:12  ")

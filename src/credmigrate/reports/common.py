@@ -9,16 +9,22 @@ from typing import Any
 
 from credmigrate.model import Binding, Finding, ScanResult, Span
 
-# Control characters (C0 except tab, DEL, C1) and lone surrogates from undecodable paths: shown
-# escaped so a crafted file name or value can't drive the terminal or break XML.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Control characters (C0 except tab, so newlines too; DEL; C1), lone surrogates from undecodable
+# paths and XML's non-characters: shown escaped so a crafted file name or value can't drive the
+# terminal, split a report line, or break XML.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+_NAMED = {"\n": "\\n", "\r": "\\r"}
 
 
 def escape_control(text: str) -> str:
     r"""Replace control characters and lone surrogates with visible ``\xNN`` / ``\uNNNN`` escapes."""
 
     def sub(m: re.Match[str]) -> str:
-        code = ord(m.group())
+        char = m.group()
+        if char in _NAMED:
+            return _NAMED[char]
+        code = ord(char)
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
     return _UNSAFE.sub(sub, text)

@@ -36,7 +36,7 @@ def _failure_body(f: Finding, show_secrets: bool) -> str:
         status = f.status.value if f.status is not None else "history-only"
         lines.append(f"commit: {c.sha} by {c.author} on {c.date} ({status})")
         lines.append(f"other locations: {len(f.other_locations)}")
-    return _text("\n".join(lines))
+    return "\n".join(_text(line) for line in lines)
 
 
 def _case(suite: ET.Element, f: Finding, show_secrets: bool) -> None:
@@ -74,7 +74,7 @@ def render_junit(result: ScanResult, *, show_secrets: bool = False) -> str:
         err = ET.SubElement(
             case, "error", {"message": plural(len(result.errors), "error") + " during the scan"}
         )
-        err.text = _text("\n".join(result.errors))
+        err.text = "\n".join(_text(e) for e in result.errors)
     if not findings and not result.errors:
         ET.SubElement(suite, "testcase", {"classname": SUITE, "name": "no secrets found"})
     tests = len(suite)
@@ -89,6 +89,6 @@ def render_junit(result: ScanResult, *, show_secrets: bool = False) -> str:
     if result.suppressed:
         summary.append(f"suppressed: {result.suppressed}")
     out = ET.SubElement(suite, "system-out")
-    out.text = _text("\n".join(summary))
+    out.text = "\n".join(_text(line) for line in summary)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
