@@ -1,0 +1,108 @@
+"""The migration journal: ``.credmigrate/journal.json``, so an interrupted run resumes.
+
+It records names, ARNs, version ids, fingerprints, value hashes and outcomes: never values.
+Every update rewrites the file atomically (temp file, fsync, rename), so a crash leaves either
+the old journal or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from credmigrate.errors import BadInputError
+
+JOURNAL_VERSION = 1
+JOURNAL_PATH = Path(".credmigrate") / "journal.json"
+
+# outcomes
+CREATED = "created"
+UNCHANGED = "unchanged"  # already there with the same value
+UPDATED = "updated"  # --update-existing wrote a new version
+CONFLICT = "conflict"  # there with another value; left alone
+FAILED = "failed"
+
+
+@dataclass
+class Entry:
+    name: str
+    value_sha256: str
+    fingerprints: list[str]
+    outcome: str = ""
+    arn: str = ""
+    version_id: str = ""
+    verified: bool = False
+    message: str = ""
+
+
+@dataclass
+class Journal:
+    path: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+    rewritten: list[str] = field(default_factory=list)
+    state: str = "new"
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def load(cls, root: Path) -> Journal:
+        path = root / JOURNAL_PATH
+        if not path.exists():
+            return cls(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("credmigrate_journal") != JOURNAL_VERSION:
+                raise ValueError("unknown journal version")
+            entries = {e["name"]: Entry(**e) for e in data.get("secrets", [])}
+            return cls(path, entries, list(data.get("rewritten", [])), str(data.get("state", "")))
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            raise BadInputError(
+                f"unreadable journal {path}: {exc} (move it away to start over)"
+            ) from None
+
+    def record(self, entry: Entry) -> None:
+        with self._lock:
+            self.entries[entry.name] = entry
+            self._save()
+
+    def set_state(self, state: str, rewritten: list[str] | None = None) -> None:
+        with self._lock:
+            self.state = state
+            if rewritten is not None:
+                self.rewritten = sorted(set(self.rewritten) | set(rewritten))
+            self._save()
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "credmigrate_journal": JOURNAL_VERSION,
+            "state": self.state,
+            "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "secrets": [asdict(e) for _, e in sorted(self.entries.items())],
+            "rewritten": self.rewritten,
+        }
+
+    def _save(self) -> None:
+        atomic_write(self.path, json.dumps(self.to_data(), indent=2) + "\n")
+
+
+def atomic_write(path: Path, text: str, mode: int = 0o644) -> None:
+    """Write ``text`` to ``path`` via a temp file in the same directory and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
