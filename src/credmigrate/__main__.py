@@ -1,0 +1,3 @@
+from credmigrate.cli import entry
+
+entry()

@@ -1,0 +1,89 @@
+"""The command line: a thin click layer over the core.
+
+``main(argv) -> int`` lets tests call the CLI without a subprocess. Command modules
+(``cli_*.py``) import heavy libraries lazily, inside the command, so that ``credmigrate scan``
+(the pre-commit hook path) never imports boto3 or libcst.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from credmigrate import __version__
+from credmigrate.errors import CredmigrateError, ExitCode
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="credmigrate")
+def cli() -> None:
+    """Find hardcoded secrets, move them to AWS Secrets Manager, rewrite code to fetch them.
+
+    Exit codes: 0 clean, 1 findings, 2 usage, 3 bad input or environment, 4 secret-store failure,
+    5 verification failed after a migration, 130 interrupted.
+    """
+
+
+def _register() -> None:
+    from credmigrate import cli_rules, cli_scan
+
+    cli.add_command(cli_scan.scan)
+    cli.add_command(cli_rules.rules)
+    # Commands added by later modules register here, one line each.
+    try:
+        from credmigrate import cli_migrate
+
+        cli.add_command(cli_migrate.migrate)
+    except ImportError:  # pragma: no cover - during development only
+        pass
+    try:
+        from credmigrate import cli_demo
+
+        cli.add_command(cli_demo.demo)
+    except ImportError:  # pragma: no cover
+        pass
+
+
+_register()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code; the one error boundary of the program."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = cli.main(args=args, prog_name="credmigrate", standalone_mode=False)
+    except CredmigrateError as exc:
+        click.echo(f"credmigrate: error: {exc.message}", err=True)
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("credmigrate: interrupted", err=True)
+        return int(ExitCode.INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("credmigrate: interrupted", err=True)
+        return int(ExitCode.INTERRUPTED)
+    except click.exceptions.NoArgsUsage as exc:
+        click.echo(exc.format_message(), err=True)
+        return int(ExitCode.USAGE)
+    except click.ClickException as exc:
+        click.echo(f"credmigrate: error: {exc.format_message()}", err=True)
+        return int(ExitCode.USAGE)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except BrokenPipeError:
+        return int(ExitCode.CLEAN)
+    except OSError as exc:
+        click.echo(
+            f"credmigrate: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+            err=True,
+        )
+        return int(ExitCode.BAD_INPUT)
+    if isinstance(result, int):
+        return result
+    return int(ExitCode.CLEAN)
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Configuration: ``[tool.credmigrate]`` in pyproject.toml, or ``.credmigrate.toml``."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from credmigrate.errors import BadInputError
+
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Config:
+    exclude: tuple[str, ...] = ()  # gitignore-style globs, relative to the root
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    extra_rules: tuple[str, ...] = ()  # paths to rule files (ours or gitleaks/betterleaks TOML)
+    disabled_rules: tuple[str, ...] = ()
+    baseline: str | None = None
+    min_confidence: str = "medium"
+    jobs: int = 0  # 0: one per core
+    # migration settings (issue 4)
+    prefix: str = "credmigrate"
+    name_template: str = "{prefix}/{repo}/{module}"
+    accessor_module: str = "_credmigrate_secrets"
+    tags: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def with_(self, **changes: Any) -> Config:
+        return replace(self, **changes)
+
+
+_KNOWN = {
+    "exclude": tuple,
+    "max_file_size": int,
+    "extra_rules": tuple,
+    "disabled_rules": tuple,
+    "baseline": str,
+    "min_confidence": str,
+    "jobs": int,
+    "prefix": str,
+    "name_template": str,
+    "accessor_module": str,
+    "tags": dict,
+}
+
+
+def _from_table(table: dict[str, Any], source: Path) -> Config:
+    kwargs: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in table.items():
+        norm = key.replace("-", "_")
+        typ = _KNOWN.get(norm)
+        if typ is None:
+            extra[norm] = value
+            continue
+        if typ is tuple:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise BadInputError(f"{source}: '{key}' must be a list of strings")
+            kwargs[norm] = tuple(value)
+        elif not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
+            raise BadInputError(f"{source}: '{key}' must be a {typ.__name__}")
+        else:
+            kwargs[norm] = value
+    if "min_confidence" in kwargs and kwargs["min_confidence"] not in {"low", "medium", "high"}:
+        raise BadInputError(f"{source}: 'min_confidence' must be low, medium or high")
+    return Config(extra=extra, **kwargs)
+
+
+def load_config(root: Path, explicit: Path | None = None) -> Config:
+    """Read the configuration for a scan rooted at ``root``.
+
+    ``explicit`` (``--config``) wins; then ``.credmigrate.toml``; then pyproject's
+    ``[tool.credmigrate]``; else defaults.
+    """
+    candidates: list[tuple[Path, bool]] = []
+    if explicit is not None:
+        candidates.append((explicit, False))
+    else:
+        candidates.append((root / ".credmigrate.toml", False))
+        candidates.append((root / "pyproject.toml", True))
+    for path, is_pyproject in candidates:
+        if explicit is None and not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise BadInputError(f"config file not found: {path}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInputError(f"cannot read config {path}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise BadInputError(f"invalid TOML in {path}: {exc}") from None
+        if is_pyproject:
+            table = data.get("tool", {}).get("credmigrate")
+            if table is None:
+                continue
+        else:
+            table = data.get("tool", {}).get("credmigrate", data)
+        if not isinstance(table, dict):
+            raise BadInputError(f"{path}: [tool.credmigrate] must be a table")
+        return _from_table(table, path)
+    return Config()

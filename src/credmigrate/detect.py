@@ -1,0 +1,308 @@
+"""The detector: rules + prefilter + filters over one file's content.
+
+Works on bytes: the keyword prefilter finds candidate lines, and only those lines are decoded and
+matched with the rules' regexes. Multi-line rules (private keys) run on the whole decoded text
+when one of their keywords is present. Python files get a second, syntax-aware pass
+(:mod:`credmigrate.pydetect`) that fills each finding's binding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from credmigrate import filters
+from credmigrate.config import Config
+from credmigrate.fingerprint import fingerprint, line_hash
+from credmigrate.model import Confidence, Finding, Skipped, Span
+from credmigrate.prefilter import Prefilter
+from credmigrate.redact import redact
+from credmigrate.rules import Rule, assemble
+
+ALLOW_MARKERS = (b"credmigrate:allow", b"gitleaks:allow", b"pragma: allowlist secret")
+_ALLOW_RE = re.compile(rb"credmigrate:allow|gitleaks:allow|pragma: allowlist secret")
+_CONF_ORDER = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
+_SNIFF = 8192
+
+
+class Detector:
+    """Runs a rule set over file contents. Cheap to build; rebuild one per worker process."""
+
+    def __init__(self, rules: Sequence[Rule], config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.rules = tuple(rules)
+        self.min_confidence = Confidence(self.config.min_confidence)
+        keywords: list[str] = []
+        kw_index: dict[str, int] = {}
+        self._by_keyword: list[list[int]] = []
+        self._always: list[int] = []  # rules without keywords: run on every line
+        self._multiline: set[int] = set()
+        self._path_scoped: list[int] = []  # rules limited to some paths: run only on those files
+        for ri, rule in enumerate(self.rules):
+            if not rule.regex:
+                continue
+            if rule.path:
+                self._path_scoped.append(ri)
+                continue
+            if rule.multiline:
+                self._multiline.add(ri)
+            if not rule.keywords:
+                self._always.append(ri)
+            for kw in rule.keywords:
+                if kw not in kw_index:
+                    kw_index[kw] = len(keywords)
+                    keywords.append(kw)
+                    self._by_keyword.append([])
+                self._by_keyword[kw_index[kw]].append(ri)
+        self.prefilter = Prefilter(keywords)
+        self._scoped_ids = frozenset(self.rules[ri].id for ri in self._path_scoped)
+        self._path_only = [r for r in self.rules if r.path and not r.regex]
+
+    @classmethod
+    def default(cls, config: Config | None = None) -> Detector:
+        from pathlib import Path
+
+        config = config or Config()
+        rules = assemble(
+            (Path(p) for p in config.extra_rules), config.disabled_rules, include_builtin=True
+        )
+        return cls(rules, config)
+
+    # -- entry points -------------------------------------------------------------------------
+
+    def scan_text(self, path: str, text: str) -> list[Finding]:
+        return self._scan(path, text.encode("utf-8", "surrogatepass"))
+
+    def scan_bytes(self, path: str, data: bytes) -> list[Finding] | Skipped:
+        if len(data) > self.config.max_file_size:
+            return Skipped(path, "too large")
+        if b"\0" in data[:_SNIFF]:
+            return Skipped(path, "binary")
+        return self._scan(path, data)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _scan(self, path: str, data: bytes) -> list[Finding]:
+        if filters.is_lock_file(path):
+            return []
+        findings: list[Finding] = []
+        for rule in self._path_only:
+            pat = rule.compiled_path
+            if pat is not None and pat.search(path):
+                findings.append(self._make(rule, path, data.decode("utf-8", "replace"), 1, 1, 1, 1))
+        candidates: dict[int, set[int]] = defaultdict(set)  # line start -> rule indexes
+        multiline: set[int] = set()
+        for kid, pos in self.prefilter.hits(data):
+            start = data.rfind(b"\n", 0, pos) + 1
+            for ri in self._by_keyword[kid]:
+                if ri in self._multiline:
+                    multiline.add(ri)
+                else:
+                    candidates[start].add(ri)
+        scoped = [ri for ri in self._path_scoped if self._path_ok(self.rules[ri], path)]
+        every_line = self._always + [ri for ri in scoped if not self.rules[ri].multiline]
+        multiline.update(ri for ri in scoped if self.rules[ri].multiline)
+        if every_line:
+            pos = 0
+            while pos < len(data):
+                candidates[pos].update(every_line)
+                nl = data.find(b"\n", pos)
+                pos = len(data) if nl == -1 else nl + 1
+        if candidates:
+            findings.extend(self._scan_lines(path, data, candidates))
+        if multiline:
+            findings.extend(self._scan_multiline(path, data, multiline))
+        if not findings:
+            return findings
+        findings = _dedupe(findings, self._scoped_ids)
+        if path.endswith((".py", ".pyw")):
+            from credmigrate import pydetect
+
+            findings = pydetect.refine(path, data, findings)
+        return _pair(findings, self.rules)
+
+    def _scan_lines(
+        self, path: str, data: bytes, candidates: dict[int, set[int]]
+    ) -> Iterable[Finding]:
+        line_no = 1
+        counted_to = 0
+        for start in sorted(candidates):
+            line_no += data.count(b"\n", counted_to, start)
+            counted_to = start
+            end = data.find(b"\n", start)
+            raw = data[start : len(data) if end == -1 else end]
+            if _ALLOW_RE.search(raw):
+                continue
+            line = raw.decode("utf-8", "replace")
+            for ri in sorted(candidates[start]):
+                rule = self.rules[ri]
+                if not self._path_ok(rule, path):
+                    continue
+                for m in rule.compiled.finditer(line):
+                    f = self._accept(rule, path, line, m, line_no, 0)
+                    if f is not None:
+                        yield f
+
+    def _scan_multiline(self, path: str, data: bytes, rule_ids: set[int]) -> Iterable[Finding]:
+        text = data.decode("utf-8", "replace")
+        for ri in sorted(rule_ids):
+            rule = self.rules[ri]
+            if not self._path_ok(rule, path):
+                continue
+            for m in rule.compiled.finditer(text):
+                line_no = text.count("\n", 0, m.start()) + 1
+                line_start = text.rfind("\n", 0, m.start()) + 1
+                line_end = text.find("\n", m.start())
+                line = text[line_start : len(text) if line_end == -1 else line_end]
+                if _ALLOW_RE.search(line.encode("utf-8", "replace")):
+                    continue
+                f = self._accept(rule, path, text, m, line_no, line_start, line_text=line)
+                if f is not None:
+                    yield f
+
+    def _path_ok(self, rule: Rule, path: str) -> bool:
+        pat = rule.compiled_path
+        return pat is None or bool(pat.search(path))
+
+    def _accept(
+        self,
+        rule: Rule,
+        path: str,
+        text: str,
+        m: re.Match[str],
+        line_no: int,
+        line_offset: int,
+        line_text: str | None = None,
+    ) -> Finding | None:
+        gi = _secret_group(rule, m)
+        secret = m.group(gi) if gi else m.group(0)
+        if not secret:
+            return None
+        start, end = (m.start(gi), m.end(gi)) if gi else (m.start(), m.end())
+        line = text if line_text is None else line_text
+        if rule.min_length and len(secret) < rule.min_length:
+            return None
+        if rule.entropy and filters.shannon_entropy(secret) < rule.entropy:
+            return None
+        if filters.reject_reason(secret, rule.generic):
+            return None
+        if rule.generic and "name" in m.re.groupindex:
+            name = m.group("name")
+            if name and filters.name_reason(name, secret):
+                return None
+        if rule.generic and filters.line_is_env_lookup(line) and not _literal_fallback(line):
+            return None
+        if _allowed(rule, path, secret, m.group(0), line):
+            return None
+        if _CONF_ORDER[rule.confidence] < _CONF_ORDER[self.min_confidence]:
+            return None
+        # columns: 1-based, relative to the line where the secret starts; end exclusive
+        col = start - line_offset + 1
+        if "\n" in secret:
+            end_line = line_no + secret.count("\n")
+            end_col = len(secret) - secret.rfind("\n")
+        else:
+            end_line, end_col = line_no, col + len(secret)
+        del end
+        return self._make(rule, path, secret, line_no, col, end_line, end_col, line)
+
+    def _make(
+        self,
+        rule: Rule,
+        path: str,
+        secret: str,
+        line: int,
+        col: int,
+        end_line: int,
+        end_col: int,
+        line_text: str = "",
+    ) -> Finding:
+        return Finding(
+            rule_id=rule.id,
+            description=rule.description,
+            path=path,
+            span=Span(line, col, end_line, end_col),
+            secret=secret,
+            fingerprint=fingerprint(secret, rule.id, path),
+            confidence=rule.confidence,
+            redacted=redact(secret),
+            line_text_hash=line_hash(line_text) if line_text else "",
+        )
+
+
+def _secret_group(rule: Rule, m: re.Match[str]) -> int:
+    if rule.secret_group:
+        return rule.secret_group if m.group(rule.secret_group) is not None else 0
+    if "secret" in m.re.groupindex and m.group("secret") is not None:
+        return m.re.groupindex["secret"]
+    for i in range(1, (m.re.groups or 0) + 1):
+        if m.group(i):
+            return i
+    return 0
+
+
+_FALLBACK = re.compile(r"""(?:environ\.get|getenv)\(\s*['"][^'"]+['"]\s*,\s*['"]""")
+
+
+def _literal_fallback(line: str) -> bool:
+    return bool(_FALLBACK.search(line))
+
+
+def _allowed(rule: Rule, path: str, secret: str, match: str, line: str) -> bool:
+    low = secret.lower()
+    for al in rule.allowlists:
+        checks: list[bool] = []
+        if al.regexes:
+            target = {"secret": secret, "match": match, "line": line}[al.regex_target]
+            checks.append(any(r.search(target) for r in al.compiled_regexes))
+        if al.stopwords:
+            checks.append(any(s in low for s in al.stopwords))
+        if al.paths:
+            checks.append(any(p.search(path) for p in al.compiled_paths))
+        if not checks:
+            continue
+        if all(checks) if al.condition == "AND" else any(checks):
+            return True
+    return False
+
+
+def _rank(f: Finding, scoped: frozenset[str]) -> tuple[int, int]:
+    return (_CONF_ORDER[f.confidence], f.rule_id in scoped)
+
+
+def _dedupe(findings: list[Finding], scoped: frozenset[str]) -> list[Finding]:
+    """One finding per secret occurrence: the most specific (highest-confidence) rule wins."""
+    best: dict[tuple[int, int, str], Finding] = {}
+    for f in findings:
+        key = (f.span.line, f.span.column, f.secret)
+        cur = best.get(key)
+        if cur is None or _rank(f, scoped) > _rank(cur, scoped):
+            best[key] = f
+    # a generic match that contains a provider match at the same place is redundant
+    out = list(best.values())
+    spans = [(f.span.line, f.span.column, f.span.end_column, f) for f in out if not _is_generic(f)]
+    result = []
+    for f in out:
+        if _is_generic(f) and any(
+            ln == f.span.line and c < f.span.end_column and f.span.column < e and g is not f
+            for ln, c, e, g in spans
+        ):
+            continue
+        result.append(f)
+    return sorted(result, key=Finding.sort_key)
+
+
+def _is_generic(f: Finding) -> bool:
+    return f.confidence != Confidence.HIGH
+
+
+def _pair(findings: list[Finding], rules: Sequence[Rule]) -> list[Finding]:
+    pairs = {r.id: r.pair for r in rules if r.pair}
+    if not pairs:
+        return findings
+    return [
+        replace(f, group=f"{pairs[f.rule_id]}:{f.path}") if f.rule_id in pairs else f
+        for f in findings
+    ]

@@ -1,0 +1,156 @@
+"""Values passed between stages: frozen, picklable dataclasses.
+
+A :class:`Finding` holds the secret value in memory (the migration needs it) but never shows it:
+``repr`` hides it and every report uses :attr:`Finding.redacted`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Confidence(str, enum.Enum):
+    HIGH = "high"  # a provider-specific format, or validated structure
+    MEDIUM = "medium"  # a generic assignment with an entropic value
+    LOW = "low"  # weak evidence; reported only when asked
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Status(str, enum.Enum):
+    LIVE = "live"  # present in the working tree / at HEAD
+    HISTORY_ONLY = "history-only"  # only in git history: rotate, can't rewrite
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Span:
+    """A region of a file: 1-based lines, 1-based columns, end column exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Where a Python string literal holding a secret is bound.
+
+    kind is one of: ``assign`` (``NAME = '...'``, ``obj.attr = '...'``), ``class_attr``,
+    ``subscript`` (``app.config['KEY'] = '...'``), ``dict_key`` (``{'password': '...'}``, nested
+    keys joined with '.'), ``kwarg`` (``connect(password='...')``), ``default`` (a function
+    parameter default), ``env_fallback`` (``os.environ.get('X', '...')``), ``positional`` (a
+    positional call argument such as ``Auth.Token('...')``), ``tuple`` (an element of a tuple/list
+    bound to a name).
+    """
+
+    kind: str
+    name: str  # the secret-like name: variable, key, kwarg or env var
+    target: str = ""  # the full dotted target: "DATABASES.default.PASSWORD", "app.config"
+    scope: str = ""  # enclosing class/function qualname; "" at module level
+    call: str = ""  # for kwarg/positional/env_fallback: the dotted callee
+    literal: Span | None = None  # the exact span of the whole literal expression (quotes included)
+    embedded: bool = False  # secret is part of a larger literal (URL password, f-string)
+
+
+@dataclass(frozen=True)
+class Commit:
+    """The commit that introduced a finding in history."""
+
+    sha: str
+    author: str
+    date: str  # ISO 8601
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Location:
+    """Another place that carries the same secret (history scans)."""
+
+    path: str
+    commit: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    description: str
+    path: str  # posix, relative to the scanned root
+    span: Span  # the secret value itself
+    secret: str = field(repr=False)
+    fingerprint: str
+    confidence: Confidence
+    redacted: str
+    line_text_hash: str = ""  # hash of the stripped line; for detect-secrets baselines
+    binding: Binding | None = None
+    group: str = ""  # findings that belong together (AWS key id + secret): same group id
+    commit: Commit | None = None
+    status: Status | None = None
+    other_locations: tuple[Location, ...] = ()
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.span.line, self.span.column, self.rule_id)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or object that was not scanned, and why (binary, too large, symlink, unreadable)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    findings: tuple[Finding, ...]
+    skipped: tuple[Skipped, ...] = ()
+    files_scanned: int = 0
+    bytes_scanned: int = 0
+    notes: tuple[str, ...] = ()  # e.g. "history truncated: shallow clone"
+    errors: tuple[str, ...] = ()  # non-fatal errors (corrupt objects): exit 3 at the end
+    suppressed: int = 0  # findings hidden by a baseline or inline marker
+
+
+class RewriteStatus(str, enum.Enum):
+    REWRITTEN = "rewritten"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"  # deliberately not rewritten (test file, unknown shape): needs a human
+    FAILED = "failed"  # syntax error, unparsable, rewrite did not compile
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """One secret occurrence to replace in source with a runtime fetch.
+
+    ``json_key`` is the key inside a JSON secret, or ``None`` when the secret holds a plain string.
+    """
+
+    finding: Finding
+    secret_name: str
+    json_key: str | None = None
+
+
+@dataclass(frozen=True)
+class RewriteOutcome:
+    """The result of rewriting one file: a value, never an exception."""
+
+    path: str  # relative to the repository root
+    status: RewriteStatus
+    new_source: str = field(default="", repr=False)
+    diff: str = ""  # unified diff (no secret values in the added lines; removed lines hold them)
+    reason: str = ""  # for skipped/failed: why, and what a human should do
+    handled: tuple[str, ...] = ()  # fingerprints that this rewrite replaced
+    needs_human: tuple[tuple[str, str], ...] = ()  # (fingerprint, instruction) left in place

@@ -1,0 +1,225 @@
+"""Python-aware refinement with the standard library's ``ast``.
+
+For each finding in a ``.py`` file, find the string literal that holds it and record how it is
+bound (assignment, class attribute, subscript, dict key, keyword argument, default, environment
+fallback): the codemod needs exactly that. Generic (name = value) findings that are not inside a
+string literal, or that sit in a docstring or comparison, are dropped: there is nothing to migrate.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import replace
+
+from credmigrate.model import Binding, Confidence, Finding, Span
+
+_STRINGISH = (ast.JoinedStr, ast.BinOp, ast.FormattedValue)
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else node.attr
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        if isinstance(key, ast.Constant):
+            return f"{_dotted(node.value)}[{key.value!r}]"
+        return _dotted(node.value) + "[]"
+    if isinstance(node, ast.Call):
+        return _dotted(node.func) + "()"
+    return ""
+
+
+class _Index:
+    def __init__(self, tree: ast.Module, lines: list[bytes]) -> None:
+        self.lines = lines
+        self.parent: dict[int, ast.AST] = {}
+        self.literals: list[ast.Constant] = []
+        self.docstrings: set[int] = set()
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                self.parent[id(child)] = node
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                self.literals.append(node)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                body = node.body
+                if (
+                    body
+                    and isinstance(body[0], ast.Expr)
+                    and isinstance(body[0].value, ast.Constant)
+                ):
+                    self.docstrings.add(id(body[0].value))
+
+    def char_col(self, line: int, byte_col: int) -> int:
+        raw = self.lines[line - 1] if 0 < line <= len(self.lines) else b""
+        return len(raw[:byte_col].decode("utf-8", "replace")) + 1
+
+    def span(self, node: ast.AST) -> Span:
+        end_line = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+        end_col = getattr(node, "end_col_offset", None) or 0
+        return Span(
+            node.lineno,  # type: ignore[attr-defined]
+            self.char_col(node.lineno, node.col_offset),  # type: ignore[attr-defined]
+            end_line,
+            self.char_col(end_line, end_col),
+        )
+
+    def containing(self, f: Finding) -> ast.Constant | None:
+        best: ast.Constant | None = None
+        for node in self.literals:
+            s = self.span(node)
+            if (s.line, s.column) <= (f.span.line, f.span.column) and (
+                f.span.end_line,
+                f.span.end_column,
+            ) <= (s.end_line, s.end_column):
+                if f.secret in node.value or _loosely_contains(node.value, f.secret):
+                    best = node
+                    break
+        return best
+
+    def scope(self, node: ast.AST) -> str:
+        names: list[str] = []
+        cur = self.parent.get(id(node))
+        while cur is not None:
+            if isinstance(cur, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                names.append(cur.name)
+            cur = self.parent.get(id(cur))
+        return ".".join(reversed(names))
+
+    def in_class_body(self, stmt: ast.AST) -> bool:
+        return isinstance(self.parent.get(id(stmt)), ast.ClassDef)
+
+
+def _loosely_contains(value: str, secret: str) -> bool:
+    # escapes in source (\n, \\) make the source text differ from the value
+    try:
+        return secret.encode().decode("unicode_escape") in value
+    except UnicodeDecodeError:
+        return False
+
+
+def _binding(ix: _Index, const: ast.Constant, secret: str) -> Binding | None:
+    root: ast.AST = const
+    while isinstance(ix.parent.get(id(root)), _STRINGISH):
+        root = ix.parent[id(root)]
+    embedded = root is not const or const.value != secret
+    parent = ix.parent.get(id(root))
+    literal = ix.span(root)
+    scope = ix.scope(root)
+
+    def make(kind: str, name: str, target: str = "", call: str = "") -> Binding:
+        return Binding(kind, name, target or name, scope, call, literal, embedded)
+
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is root:
+        target_node = parent.targets[0] if isinstance(parent, ast.Assign) else parent.target
+        kind = "class_attr" if ix.in_class_body(parent) else "assign"
+        if isinstance(target_node, ast.Name):
+            return make(kind, target_node.id)
+        if isinstance(target_node, ast.Attribute):
+            return make("assign", target_node.attr, _dotted(target_node))
+        if isinstance(target_node, ast.Subscript) and isinstance(target_node.slice, ast.Constant):
+            return make("subscript", str(target_node.slice.value), _dotted(target_node.value))
+        return None
+    if isinstance(parent, ast.keyword) and parent.arg:
+        call = ix.parent.get(id(parent))
+        return make(
+            "kwarg",
+            parent.arg,
+            parent.arg,
+            _dotted(call.func) if isinstance(call, ast.Call) else "",
+        )
+    if isinstance(parent, ast.Call) and root in parent.args:
+        func = _dotted(parent.func)
+        if (
+            func.endswith(("environ.get", "getenv", "environ.setdefault"))
+            and parent.args.index(root) == 1
+        ):
+            key = parent.args[0]
+            name = str(key.value) if isinstance(key, ast.Constant) else ""
+            return make("env_fallback", name, name, func)
+        return make("positional", func.rsplit(".", 1)[-1], func, func)
+    if isinstance(parent, ast.Dict):
+        for k, v in zip(parent.keys, parent.values):
+            if v is root and isinstance(k, ast.Constant):
+                return make("dict_key", str(k.value), _dict_path(ix, parent, str(k.value)))
+        return None
+    if isinstance(parent, ast.arguments):
+        return _default_binding(ix, parent, root, make)
+    if isinstance(parent, (ast.Tuple, ast.List)):
+        owner = ix.parent.get(id(parent))
+        if isinstance(owner, ast.keyword) and owner.arg:
+            call = ix.parent.get(id(owner))
+            return make(
+                "tuple",
+                owner.arg,
+                owner.arg,
+                _dotted(call.func) if isinstance(call, ast.Call) else "",
+            )
+        if isinstance(owner, (ast.Assign, ast.AnnAssign)):
+            t = owner.targets[0] if isinstance(owner, ast.Assign) else owner.target
+            return make("tuple", _dotted(t).rsplit(".", 1)[-1], _dotted(t))
+    return None
+
+
+def _dict_path(ix: _Index, d: ast.Dict, key: str) -> str:
+    parts = [key]
+    cur: ast.AST = d
+    while True:
+        parent = ix.parent.get(id(cur))
+        if isinstance(parent, ast.Dict):
+            k = next((k for k, v in zip(parent.keys, parent.values) if v is cur), None)
+            parts.append(str(k.value) if isinstance(k, ast.Constant) else "?")
+            cur = parent
+            continue
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+            t = parent.targets[0] if isinstance(parent, ast.Assign) else parent.target
+            parts.append(_dotted(t))
+        elif isinstance(parent, ast.keyword) and parent.arg:
+            parts.append(parent.arg)
+        break
+    return ".".join(reversed(parts))
+
+
+def _default_binding(
+    ix: _Index, args: ast.arguments, root: ast.AST, make: object
+) -> Binding | None:
+    func = ix.parent.get(id(args))
+    positional = args.posonlyargs + args.args
+    for a, d in zip(positional[len(positional) - len(args.defaults) :], args.defaults):
+        if d is root:
+            return make("default", a.arg, a.arg)  # type: ignore[operator,no-any-return]
+    for a, kd in zip(args.kwonlyargs, args.kw_defaults):
+        if kd is root:
+            return make("default", a.arg, a.arg)  # type: ignore[operator,no-any-return]
+    del func
+    return None
+
+
+def _is_comparison(ix: _Index, node: ast.AST) -> bool:
+    return isinstance(ix.parent.get(id(node)), ast.Compare)
+
+
+def refine(path: str, data: bytes, findings: list[Finding]) -> list[Finding]:
+    """Attach bindings to findings in a Python file; drop generic ones with nothing to migrate."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return findings  # not valid Python 3: keep the line-level findings as they are
+    ix = _Index(tree, data.split(b"\n"))
+    out: list[Finding] = []
+    for f in findings:
+        const = ix.containing(f)
+        generic = f.confidence != Confidence.HIGH
+        if const is None:
+            if not generic:
+                out.append(f)
+            continue
+        if generic and (id(const) in ix.docstrings or _is_comparison(ix, const)):
+            continue
+        out.append(replace(f, binding=_binding(ix, const, f.secret)))
+    return out

@@ -1,0 +1,318 @@
+"""Detection rules as data.
+
+Our rule files (``rules/*.toml``) use gitleaks/betterleaks field names, plus ``examples`` and
+``negative_examples`` that :mod:`credmigrate.rulecheck` runs through the whole scan path. A plain
+gitleaks or betterleaks config loads too (``--rules FILE``), including its global allowlist.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from credmigrate.errors import RuleError
+from credmigrate.model import Confidence
+
+_INLINE_FLAG = re.compile(r"\(\?([aiLmsux]+)\)")
+
+
+@dataclass(frozen=True)
+class Allowlist:
+    """Conditions under which a match is not a finding (gitleaks semantics)."""
+
+    description: str = ""
+    regexes: tuple[str, ...] = ()
+    regex_target: str = "secret"  # secret | match | line
+    stopwords: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    condition: str = "OR"  # OR: any criterion allows; AND: all given criteria must hold
+
+    @property
+    def compiled_regexes(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(compile_regex(r) for r in self.regexes)
+
+    @property
+    def compiled_paths(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(compile_regex(r) for r in self.paths)
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    path: str = "example.txt"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    regex: str = ""
+    secret_group: int = 0  # 0: the first group that matched, or the whole match without groups
+    keywords: tuple[str, ...] = ()
+    entropy: float = 0.0
+    path: str = ""  # only files whose path matches this regex
+    tags: tuple[str, ...] = ()
+    confidence: Confidence = Confidence.HIGH
+    allowlists: tuple[Allowlist, ...] = ()
+    examples: tuple[Example, ...] = ()
+    negative_examples: tuple[Example, ...] = ()
+    multiline: bool = False  # the match may span lines: run on the whole text
+    generic: bool = False  # a name=value heuristic: value filters (placeholders, hashes) apply
+    min_length: int = 0
+    pair: str = ""  # findings of rules sharing a pair tag in one file are grouped
+    source: str = ""  # file the rule came from
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        return compile_regex(self.regex)
+
+    @property
+    def compiled_path(self) -> re.Pattern[str] | None:
+        return compile_regex(self.path) if self.path else None
+
+
+@lru_cache(maxsize=4096)
+def compile_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a Go/RE2-flavoured pattern with Python's ``re``.
+
+    Go allows inline flags such as ``(?i)`` anywhere; Python only at the start, so a flag group
+    in the middle becomes a scoped group covering the rest of the enclosing group.
+    """
+    try:
+        return re.compile(_translate(pattern))
+    except re.error as exc:
+        raise RuleError(f"invalid regex {pattern[:60]!r}: {exc}") from None
+
+
+def _translate(pattern: str) -> str:
+    pattern = pattern.replace(r"\z", r"\Z")
+    out: list[str] = []
+    i = 0
+    depth_close: list[int] = []  # nesting, to close scoped flag groups
+    opened_scoped: list[int] = []
+    n = len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            out.append(pattern[i : j + 1])
+            i = j + 1
+            continue
+        m = _INLINE_FLAG.match(pattern, i)
+        if m:
+            if i == 0:
+                out.append(m.group(0))
+            else:
+                out.append(f"(?{m.group(1)}:")
+                opened_scoped.append(len(depth_close))
+            i = m.end()
+            continue
+        if c == "(":
+            depth_close.append(0)
+            out.append(c)
+        elif c == ")":
+            while opened_scoped and opened_scoped[-1] == len(depth_close):
+                out.append(")")
+                opened_scoped.pop()
+            if depth_close:
+                depth_close.pop()
+            out.append(c)
+        elif c == "|" and opened_scoped and opened_scoped[-1] == len(depth_close):
+            # A flag group covers only its own alternative in Go; close it before the '|'.
+            while opened_scoped and opened_scoped[-1] == len(depth_close):
+                out.append(")")
+                opened_scoped.pop()
+            out.append(c)
+        else:
+            out.append(c)
+        i += 1
+    out.extend(")" for _ in opened_scoped)
+    return "".join(out)
+
+
+def _strs(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(f"{where} must be a list of strings")
+    return tuple(value)
+
+
+def _examples(value: Any, where: str, default_path: str) -> tuple[Example, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise RuleError(f"{where} must be a list")
+    out: list[Example] = []
+    for item in value:
+        if isinstance(item, str):
+            out.append(Example(item, default_path))
+        elif isinstance(item, dict) and isinstance(item.get("text"), str):
+            out.append(Example(item["text"], str(item.get("path", default_path))))
+        else:
+            raise RuleError(f"{where}: each example is a string or {{text, path}}")
+    return tuple(out)
+
+
+def _allowlist(table: Any, where: str) -> Allowlist:
+    if not isinstance(table, dict):
+        raise RuleError(f"{where} must be a table")
+    target = str(table.get("regexTarget", table.get("regex_target", "secret")))
+    if target not in {"secret", "match", "line"}:
+        raise RuleError(f"{where}: regexTarget must be secret, match or line")
+    al = Allowlist(
+        description=str(table.get("description", "")),
+        regexes=_strs(table.get("regexes"), f"{where}.regexes"),
+        regex_target=target,
+        stopwords=tuple(s.lower() for s in _strs(table.get("stopwords"), f"{where}.stopwords")),
+        paths=_strs(table.get("paths"), f"{where}.paths"),
+        condition=str(table.get("condition", "OR")).upper(),
+    )
+    al.compiled_regexes  # noqa: B018 - validate now, fail with the file name
+    al.compiled_paths  # noqa: B018
+    return al
+
+
+def _allowlists(table: dict[str, Any], where: str) -> tuple[Allowlist, ...]:
+    out: list[Allowlist] = []
+    single = table.get("allowlist")
+    if single is not None:
+        out.append(_allowlist(single, f"{where}.allowlist"))
+    many = table.get("allowlists")
+    if many is not None:
+        if not isinstance(many, list):
+            raise RuleError(f"{where}.allowlists must be an array of tables")
+        out.extend(_allowlist(a, f"{where}.allowlists") for a in many)
+    return tuple(out)
+
+
+def _rule(table: Any, source: str, global_allow: tuple[Allowlist, ...]) -> Rule:
+    if not isinstance(table, dict) or not isinstance(table.get("id"), str):
+        raise RuleError(f"{source}: every [[rules]] entry needs a string 'id'")
+    rid = table["id"]
+    where = f"{source}: rule {rid}"
+    regex = table.get("regex", "")
+    path = table.get("path", "")
+    if not isinstance(regex, str) or not isinstance(path, str):
+        raise RuleError(f"{where}: regex and path must be strings")
+    if not regex and not path:
+        raise RuleError(f"{where}: needs a regex or a path")
+    try:
+        confidence = Confidence(str(table.get("confidence", "high")).lower())
+    except ValueError:
+        raise RuleError(f"{where}: confidence must be high, medium or low") from None
+    example_path = str(table.get("example_path", "example.txt"))
+    rule = Rule(
+        id=rid,
+        description=str(table.get("description", rid)),
+        regex=regex,
+        secret_group=int(table.get("secretGroup", table.get("secret_group", 0))),
+        keywords=tuple(k.lower() for k in _strs(table.get("keywords"), f"{where}.keywords")),
+        entropy=float(table.get("entropy", 0.0)),
+        path=path,
+        tags=_strs(table.get("tags"), f"{where}.tags"),
+        confidence=confidence,
+        allowlists=_allowlists(table, where) + global_allow,
+        examples=_examples(table.get("examples"), f"{where}.examples", example_path),
+        negative_examples=_examples(
+            table.get("negative_examples"), f"{where}.negative_examples", example_path
+        ),
+        multiline=bool(table.get("multiline", False)),
+        generic=bool(table.get("generic", False)),
+        min_length=int(table.get("min_length", 0)),
+        pair=str(table.get("pair", "")),
+        source=source,
+    )
+    if regex:
+        rule.compiled  # noqa: B018 - validate now
+    if path:
+        rule.compiled_path  # noqa: B018
+    return rule
+
+
+def parse_rules(text: str, source: str) -> tuple[Rule, ...]:
+    """Parse one rule file: ours, or a gitleaks/betterleaks config."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{source}: invalid TOML: {exc}") from None
+    global_allow = _allowlists(data, source)
+    rules = data.get("rules", [])
+    if not isinstance(rules, list):
+        raise RuleError(f"{source}: [[rules]] must be an array of tables")
+    return tuple(_rule(r, source, global_allow) for r in rules)
+
+
+def load_rule_file(path: Path) -> tuple[Rule, ...]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleError(f"rule file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"cannot read rule file {path}: {exc}") from None
+    return parse_rules(text, str(path))
+
+
+def builtin_rule_dir() -> Path:
+    """The shipped rules: inside the wheel as ``credmigrate/_rules``, or ``rules/`` in a checkout."""
+    packaged = Path(str(resources.files("credmigrate"))) / "_rules"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise RuleError("built-in rules not found: the installation is incomplete")
+
+
+@lru_cache(maxsize=1)
+def builtin_rules() -> tuple[Rule, ...]:
+    out: list[Rule] = []
+    for path in sorted(builtin_rule_dir().glob("*.toml")):
+        out.extend(load_rule_file(path))
+    return tuple(out)
+
+
+def assemble(
+    extra_files: Iterable[Path] = (),
+    disabled: Sequence[str] = (),
+    *,
+    include_builtin: bool = True,
+) -> tuple[Rule, ...]:
+    """Built-in rules plus extra files, minus disabled ids; later files override same ids."""
+    by_id: dict[str, Rule] = {}
+    if include_builtin:
+        for r in builtin_rules():
+            by_id[r.id] = r
+    for path in extra_files:
+        for r in load_rule_file(path):
+            by_id[r.id] = r
+    unknown = [d for d in disabled if d not in by_id]
+    if unknown:
+        raise RuleError(f"disabled rule not found: {', '.join(unknown)}")
+    return tuple(r for rid, r in by_id.items() if rid not in set(disabled))
+
+
+__all__ = ["Allowlist", "Example", "Rule", "assemble", "builtin_rules", "compile_regex"]

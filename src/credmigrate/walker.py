@@ -1,0 +1,158 @@
+"""Which files a working-tree scan reads.
+
+Inside a git repository: git's own view (tracked plus untracked-not-ignored), from one
+``git ls-files`` call. Outside one: a walk that honours ``.gitignore`` files. Config excludes apply
+to both. Symlinks are never followed out of the root.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from credmigrate.errors import BadInputError
+from credmigrate.model import Skipped
+
+_ALWAYS_SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    "__pycache__",
+    ".venv",
+    ".tox",
+    ".mypy_cache",
+}
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    abspath: Path
+    relpath: str  # posix, relative to the scan base
+
+
+def _git_toplevel(path: Path) -> Path | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=path,
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return None
+    return Path(os.fsdecode(out.stdout.strip()))
+
+
+def _git_files(top: Path, sub: Path) -> list[str]:
+    rel = sub.relative_to(top).as_posix() if sub != top else "."
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", rel],
+        cwd=top,
+        capture_output=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        msg = out.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise BadInputError(f"git could not list files in {top}: {msg[-1] if msg else 'error'}")
+    names = [os.fsdecode(n) for n in out.stdout.split(b"\0") if n]
+    return sorted(set(names))
+
+
+def _walk(root: Path) -> Iterator[str]:
+    specs: list[tuple[str, pathspec.PathSpec]] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        gi = Path(dirpath) / ".gitignore"
+        if gi.is_file():
+            try:
+                lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
+                specs.append((rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+            except OSError:
+                pass
+
+        def ignored(rel: str, is_dir: bool) -> bool:
+            for base, spec in specs:
+                if base and not rel.startswith(base + "/"):
+                    continue
+                sub = rel[len(base) + 1 :] if base else rel
+                if spec.match_file(sub + ("/" if is_dir else "")):
+                    return True
+            return False
+
+        keep = []
+        for d in sorted(dirnames):
+            rel = f"{rel_dir}/{d}" if rel_dir else d
+            if d in _ALWAYS_SKIP_DIRS or ignored(rel, True):
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for f in sorted(filenames):
+            rel = f"{rel_dir}/{f}" if rel_dir else f
+            if not ignored(rel, False):
+                yield rel
+
+
+def list_files(
+    roots: Sequence[Path], exclude: Sequence[str] = ()
+) -> tuple[list[FileEntry], list[Skipped]]:
+    """Resolve the scan roots into files to read, and those skipped before reading."""
+    excl = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
+    entries: list[FileEntry] = []
+    skipped: list[Skipped] = []
+    seen: set[Path] = set()
+    for root in roots:
+        if not root.exists() and not root.is_symlink():
+            raise BadInputError(f"no such file or directory: {root}")
+        if root.is_file() or root.is_symlink():
+            base = Path.cwd()
+            rels = [_rel_to(root, base)]
+            anchor = base
+        else:
+            anchor = root
+            top = _git_toplevel(root)
+            rels = _git_files(top, root.resolve()) if top is not None else list(_walk(root))
+            if top is not None:
+                sub = root.resolve().relative_to(top).as_posix()
+                prefix = "" if sub == "." else sub + "/"
+                rels = [r[len(prefix) :] for r in rels if r.startswith(prefix)]
+        resolved_anchor = anchor.resolve()
+        for rel in rels:
+            if excl is not None and excl.match_file(rel):
+                continue
+            p = anchor / rel
+            if p.is_symlink():
+                try:
+                    target = p.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    skipped.append(Skipped(rel, "broken symlink"))
+                    continue
+                if not target.is_relative_to(resolved_anchor):
+                    skipped.append(Skipped(rel, "symlink out of the root"))
+                else:
+                    skipped.append(Skipped(rel, "symlink (its target is scanned)"))
+                continue
+            if p in seen or not p.exists():
+                continue
+            if p.is_dir():  # a submodule or nested repo listed by git
+                skipped.append(Skipped(rel, "submodule or nested repository"))
+                continue
+            seen.add(p)
+            entries.append(FileEntry(p, rel))
+    return entries, skipped
+
+
+def _rel_to(path: Path, base: Path) -> str:
+    try:
+        return path.absolute().relative_to(base.absolute()).as_posix()
+    except ValueError:
+        return path.as_posix()
