@@ -78,8 +78,10 @@ def test_detect_secrets_shape_by_hand(tmp_path: Path) -> None:
     ("content", "expected"),
     [
         ("{not json", "is not valid JSON (line 1"),
-        ("[]", "neither a credmigrate nor a detect-secrets baseline"),
-        ('{"hello": 1}', "neither a credmigrate nor a detect-secrets baseline"),
+        ("[1, 2]", "neither a credmigrate, detect-secrets nor gitleaks baseline"),
+        ('[{"RuleID": "x", "File": "a.py"}]', "gitleaks finding 0 needs 'File' and 'Secret'"),
+        ('[{"RuleID": "x", "File": "a.py", "Secret": "REDACTED"}]', "redacted gitleaks report"),
+        ('{"hello": 1}', "neither a credmigrate, detect-secrets nor gitleaks baseline"),
         ('{"version": 1, "fingerprints": "abc"}', "'fingerprints' must be a list of strings"),
         ('{"version": "1", "fingerprints": []}', "'version' must be an integer"),
         ('{"version": 9, "fingerprints": []}', "has version 9"),
@@ -100,6 +102,37 @@ def test_corrupt_baseline_is_one_clear_bad_input_line(
     assert str(p) in info.value.message
     assert "\n" not in info.value.message
     assert info.value.exit_code == ExitCode.BAD_INPUT
+
+
+def test_gitleaks_report_is_accepted_by_value_only(tmp_path: Path) -> None:
+    value = fakes.github_pat(21)
+    report = [
+        {
+            "Description": "GitHub Personal Access Token",
+            "StartLine": 2,
+            "EndLine": 2,
+            "StartColumn": 9,
+            "EndColumn": 48,
+            "Match": f"token = {value}",
+            "Secret": value,
+            "File": "./ci/deploy.py",
+            "Commit": "",
+            "RuleID": "github-pat",
+            "Fingerprint": "ci/deploy.py:github-pat:2",
+        }
+    ]
+    p = tmp_path / "gitleaks-baseline.json"
+    p.write_text(json.dumps(report), encoding="utf-8")
+    baseline = Baseline.load(p)
+    assert baseline.kind == "gitleaks"
+    assert value not in repr(baseline)  # only hashes are kept
+    # our rule id differs from gitleaks'; the value at that path is what was accepted
+    assert baseline.suppresses(make_finding(value, rule_id="github-token", path="ci/deploy.py"))
+    assert not baseline.suppresses(make_finding(fakes.github_pat(22), path="ci/deploy.py", line=2))
+    assert not baseline.suppresses(make_finding(value, path="ci/other.py"))
+    # a clean gitleaks run writes an empty list: a valid, empty baseline
+    p.write_text("[]", encoding="utf-8")
+    assert len(Baseline.load(p)) == 0
 
 
 def test_missing_and_unreadable_baseline(tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ Our format (``write_baseline``)::
 A finding is accepted when its fingerprint is listed, or when its (path, secret_hash) is, so a
 secret moved within a file or matched by a renamed rule stays accepted. A detect-secrets
 ``.secrets.baseline`` is read too (its ``hashed_secret`` is the SHA-1 of the value, per filename),
-so a team can switch without re-auditing. Matching is by value, never by line: a new secret on an
-already-accepted line is still reported.
+so a team can switch without re-auditing, and so is a gitleaks JSON report (what gitleaks takes
+as ``--baseline-path``; only hashes of its values are kept). Matching is by value, never by line:
+a new secret on an already-accepted line is still reported.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class Baseline:
     fingerprints: frozenset[str] = frozenset()
     path_hashes: frozenset[tuple[str, str]] = frozenset()  # (path, sha256 of value)
     detect_secrets: frozenset[tuple[str, str]] = frozenset()  # (filename, sha1 of value)
-    kind: str = GENERATED_BY  # "credmigrate" or "detect-secrets"
+    kind: str = GENERATED_BY  # "credmigrate", "detect-secrets" or "gitleaks"
 
     @classmethod
     def load(cls, path: Path | str) -> Baseline:
@@ -76,8 +77,10 @@ class Baseline:
             return cls._from_ours(doc, path)
         if isinstance(doc, dict) and "results" in doc:
             return cls._from_detect_secrets(doc, path)
+        if isinstance(doc, list) and all(isinstance(x, dict) and "RuleID" in x for x in doc):
+            return cls._from_gitleaks(doc, path)
         raise BadInputError(
-            f"baseline {path} is neither a credmigrate nor a detect-secrets baseline"
+            f"baseline {path} is neither a credmigrate, detect-secrets nor gitleaks baseline"
         )
 
     @classmethod
@@ -131,6 +134,26 @@ class Baseline:
                 name = name if isinstance(name, str) and name else filename
                 pairs.add((_norm_path(name), hashed.lower()))
         return cls(detect_secrets=frozenset(pairs), kind="detect-secrets")
+
+    @classmethod
+    def _from_gitleaks(cls, doc: list[dict[str, Any]], path: Path) -> Baseline:
+        # A gitleaks JSON report (its --baseline-path input) holds the values themselves: keep
+        # only their hashes. A redacted report can't be matched by value, and matching by line
+        # would hide a new secret on an old line, so refuse it.
+        pairs: set[tuple[str, str]] = set()
+        for i, item in enumerate(doc):
+            file, secret = item.get("File"), item.get("Secret")
+            if not isinstance(file, str) or not file or not isinstance(secret, str) or not secret:
+                raise BadInputError(
+                    f"baseline {path}: gitleaks finding {i} needs 'File' and 'Secret'"
+                )
+            if "REDACTED" in secret or secret.endswith("..."):
+                raise BadInputError(
+                    f"baseline {path} is a redacted gitleaks report, which can't be matched by value; "
+                    "write a credmigrate baseline with --update-baseline instead"
+                )
+            pairs.add((_norm_path(file), secret_hash(secret)))
+        return cls(path_hashes=frozenset(pairs), kind="gitleaks")
 
     def suppresses(self, finding: Finding) -> bool:
         """True when ``finding`` was accepted in this baseline (matched by value, not by line)."""
