@@ -103,12 +103,15 @@ def is_test_path(path: str) -> bool:
     return any(part in _TEST_DIRS for part in p.parts[:-1])
 
 
-def unified_diff(path: str, old: str, new: str, secrets: Iterable[str] = ()) -> str:
+def unified_diff(
+    path: str, old: str, new: str, secrets: Iterable[str] = (), *, new_file: bool = False
+) -> str:
     """A unified diff with every given secret redacted, so it is safe to show and store."""
     a = old.splitlines(keepends=True)
     b = new.splitlines(keepends=True)
     lines: list[str] = []
-    for line in difflib.unified_diff(a, b, fromfile=f"a/{path}", tofile=f"b/{path}"):
+    src = "/dev/null" if new_file else f"a/{path}"
+    for line in difflib.unified_diff(a, b, fromfile=src, tofile=f"b/{path}"):
         if not line.endswith("\n"):
             line += "\n\\ No newline at end of file\n"
         lines.append(line)
