@@ -186,7 +186,8 @@ class Detector:
             return None
         if rule.entropy and filters.shannon_entropy(secret) < rule.entropy:
             return None
-        if filters.reject_reason(secret, rule.generic):
+        named = rule.generic and "name" in m.re.groupindex and bool(m.group("name"))
+        if filters.reject_reason(secret, rule.generic, named):
             return None
         if rule.generic and "name" in m.re.groupindex:
             name = m.group("name")

@@ -16,7 +16,7 @@ _PLACEHOLDER_WORDS = frozenset(
     your_password mypassword my_password example sample dummy fake test testing placeholder
     redacted removed hidden none null nil undefined todo fixme xxx foo bar baz qux password123
     pass pwd secretkey secret_key your_secret_key your_api_key insert_here replace_me replaceme
-    notasecret not_a_secret default admin root user username letmein""".split()
+    notasecret not_a_secret default admin root user username letmein anonymous guest""".split()
 )
 
 _TEMPLATE = re.compile(
@@ -99,6 +99,10 @@ def documented_example(value: str) -> str | None:
     return None
 
 
+def uuid_like(value: str) -> str | None:
+    return "uuid" if _UUID.match(value.strip()) else None
+
+
 def hash_like(value: str) -> str | None:
     v = value.strip()
     if _UUID.match(v):
@@ -121,7 +125,8 @@ def not_a_value(value: str) -> str | None:
         return "path"
     if _WORDY.match(v):
         return "words"
-    if " " in v.strip() and len(v.split()) >= 3:
+    words = v.split()
+    if len(words) >= 3 and sum(w.strip(".,:;!?'\"()").isalpha() for w in words) * 3 >= len(words) * 2:
         return "sentence"
     if v.startswith(("http://", "https://")) and "@" not in v:
         return "url"
@@ -146,8 +151,23 @@ GENERIC_FILTERS: tuple[Callable[[str], str | None], ...] = (
 PROVIDER_FILTERS: tuple[Callable[[str], str | None], ...] = (placeholder, documented_example)
 
 
-def reject_reason(value: str, generic: bool) -> str | None:
-    for f in GENERIC_FILTERS if generic else PROVIDER_FILTERS:
+NAMED_FILTERS: tuple[Callable[[str], str | None], ...] = (
+    placeholder,
+    uuid_like,
+    documented_example,
+    not_a_value,
+    public_material,
+)
+
+
+def reject_reason(value: str, generic: bool, named: bool = False) -> str | None:
+    """Why ``value`` is not a secret, or None.
+
+    ``named``: the value is bound to a secret-like name (``api_token = ...``). Hex strings are then
+    not discarded as digests: many API keys and tokens are 32 or 40 hex characters.
+    """
+    chosen = (NAMED_FILTERS if named else GENERIC_FILTERS) if generic else PROVIDER_FILTERS
+    for f in chosen:
         reason = f(value)
         if reason:
             return reason
@@ -166,7 +186,7 @@ _BAD_NAME_SUFFIX = re.compile(
     r"scope|scopes|audience|issuer|index|idx|number|num|confirm|confirmation|changed|"
     r"visible|hint|key_name|key_id|keyid|secret_name|secret_id|secret_arn)$"
 )
-_SECRET_WORD = re.compile(r"(?i)pass|pwd|secret|token|key|credential|auth")
+_SECRET_WORD = re.compile(r"(?i)pass|pwd|secret|token|key|credential|auth|salt")
 _NON_SECRET_NAMES = re.compile(
     r"(?i)^(?:.*(?:public|pub)[_.\-]?key.*|.*key(?:board|word|words|space|stroke|code|s)|"
     r"(?:foreign|primary|unique|sort|partition|cache|dict|map|hash|lookup|group|order|idempotency|"
