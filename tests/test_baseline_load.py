@@ -19,11 +19,11 @@ from tests.fakes_reports import make_finding
 
 def test_real_detect_secrets_baseline_is_accepted(tmp_path: Path) -> None:
     """A baseline written by the detect-secrets CLI itself suppresses the same values."""
-    key_id, password = fakes.aws_key_id(11), fakes.password(12)
+    key_id, password, pat = fakes.aws_key_id(11), fakes.password(12), fakes.github_pat(14)
     src = tmp_path / "src"
     (src / "conf").mkdir(parents=True)
     (src / "conf" / "settings.py").write_text(
-        f'AWS_KEY = "{key_id}"\npassword = "{password}"\n', encoding="utf-8"
+        f'AWS_KEY = "{key_id}"\npassword = "{password}"\nGH = "{pat}"\n', encoding="utf-8"
     )
     out = subprocess.run(
         [sys.executable, "-m", "detect_secrets", "scan", "--all-files", "."],
@@ -34,7 +34,8 @@ def test_real_detect_secrets_baseline_is_accepted(tmp_path: Path) -> None:
     ).stdout
     baseline_file = tmp_path / ".secrets.baseline"
     baseline_file.write_text(out, encoding="utf-8")
-    assert "conf/settings.py" in json.loads(out)["results"]  # detect-secrets found them
+    found = {r["line_number"] for r in json.loads(out)["results"]["conf/settings.py"]}
+    assert found == {1, 2, 3}  # detect-secrets found all three
 
     baseline = Baseline.load(baseline_file)
     assert baseline.kind == "detect-secrets"
@@ -45,9 +46,15 @@ def test_real_detect_secrets_baseline_is_accepted(tmp_path: Path) -> None:
     # a new secret on an accepted line, and an accepted value copied to another file
     new_on_line = make_finding(fakes.password(13), path="conf/settings.py", line=2, column=40)
     elsewhere = make_finding(password, path="conf/other.py", line=2)
-    kept, suppressed = baseline.filter([*accepted, new_on_line, elsewhere])
-    assert suppressed == 2
-    assert kept == [new_on_line, elsewhere]
+    # the token's full value is in the baseline too (its high-entropy detector hashed all of it)
+    accepted.append(make_finding(pat, rule_id="github-token", path="conf/settings.py", line=3))
+    # but its GitHub detector hashed only "ghp": honouring that would accept any new token
+    new_token = make_finding(fakes.github_pat(15), rule_id="github-token", path="conf/settings.py")
+    kept, suppressed = baseline.filter([*accepted, new_on_line, elsewhere, new_token])
+    assert suppressed == 3
+    assert kept == [new_on_line, elsewhere, new_token]
+    (note,) = baseline.notes
+    assert "1 detect-secrets GitHub/GitLab token entries hash only the token prefix" in note
 
 
 def test_detect_secrets_shape_by_hand(tmp_path: Path) -> None:

@@ -39,6 +39,15 @@ def _sha1(secret: str) -> str:
     return hashlib.sha1(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# detect-secrets' GitHub and GitLab detectors hash only the token prefix (their regex's capture
+# group), so such an entry stands for "any token of that kind in this file". Honouring it would
+# hide a new token, so these entries are left unmatched and reported as a note.
+_PREFIX_HASHES = frozenset(
+    hashlib.sha1(p.encode()).hexdigest()
+    for p in ("ghp", "gho", "ghu", "ghs", "ghr", "glpat", "gldt", "glft", "glsoat", "glrt")
+)
+
+
 def _norm_path(path: str) -> str:
     path = path.replace("\\", "/")
     while path.startswith("./"):
@@ -54,6 +63,7 @@ class Baseline:
     path_hashes: frozenset[tuple[str, str]] = frozenset()  # (path, sha256 of value)
     detect_secrets: frozenset[tuple[str, str]] = frozenset()  # (filename, sha1 of value)
     kind: str = GENERATED_BY  # "credmigrate", "detect-secrets" or "gitleaks"
+    notes: tuple[str, ...] = ()  # things the user should know about this baseline
 
     @classmethod
     def load(cls, path: Path | str) -> Baseline:
@@ -121,6 +131,7 @@ class Baseline:
         if not isinstance(results, dict):
             raise BadInputError(f"baseline {path}: detect-secrets 'results' must be an object")
         pairs: set[tuple[str, str]] = set()
+        prefix_only = 0
         for filename, items in results.items():
             if not isinstance(items, list):
                 raise BadInputError(f"baseline {path}: results for {filename!r} must be a list")
@@ -132,8 +143,18 @@ class Baseline:
                     )
                 name = item.get("filename", filename)
                 name = name if isinstance(name, str) and name else filename
+                if hashed.lower() in _PREFIX_HASHES:
+                    prefix_only += 1
+                    continue
                 pairs.add((_norm_path(name), hashed.lower()))
-        return cls(detect_secrets=frozenset(pairs), kind="detect-secrets")
+        notes: tuple[str, ...] = ()
+        if prefix_only:
+            notes = (
+                f"baseline {path}: {prefix_only} detect-secrets GitHub/GitLab token "
+                "entries hash only the token prefix and can't be matched; those tokens are "
+                "reported again (accept them with --update-baseline)",
+            )
+        return cls(detect_secrets=frozenset(pairs), kind="detect-secrets", notes=notes)
 
     @classmethod
     def _from_gitleaks(cls, doc: list[dict[str, Any]], path: Path) -> Baseline:
