@@ -81,9 +81,12 @@ def _unit(f: Finding, module: str, pairs: dict[str, str]) -> str:
 def _pair_units(findings: Sequence[Finding]) -> dict[str, str]:
     """AWS pairs (and other service pairs): group id -> unit, numbered in source order."""
     firsts: dict[str, Finding] = {}
+    sizes: dict[str, int] = defaultdict(int)
     for f in findings:
-        if f.group and f.group not in firsts:
-            firsts[f.group] = f
+        if f.group:
+            sizes[f.group] += 1
+            firsts.setdefault(f.group, f)
+    firsts = {gid: f for gid, f in firsts.items() if sizes[gid] > 1}  # a lone half is no pair
     per_module: dict[str, list[str]] = defaultdict(list)
     for gid, f in sorted(firsts.items(), key=lambda kv: kv[1].sort_key()):
         per_module[module_of(f.path)].append(gid)

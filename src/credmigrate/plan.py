@@ -19,7 +19,7 @@ from credmigrate.cost import CostEstimate, estimate
 from credmigrate.errors import BadInputError, UsageError
 from credmigrate.fingerprint import secret_hash
 from credmigrate.grouping import GROUP_MODES, Group, group_findings
-from credmigrate.model import Finding, RewriteOutcome, Status
+from credmigrate.model import Finding, RewriteOutcome, RewriteStatus, Status
 from credmigrate.naming import assign_names, check_template, sanitize
 from credmigrate.policy import build_policy
 from credmigrate.rewrites_bridge import flagged_from, plan_code_changes
@@ -288,7 +288,9 @@ def build_plan(
     )
     outcomes, available = plan_code_changes(root, groups, names, config)
     flagged = flagged_from(outcomes, groups, names, available)
-    rewrite_paths = tuple(sorted(o.path for o in outcomes if o.new_source and o.diff))
+    rewrite_paths = tuple(
+        sorted(o.path for o in outcomes if o.status == RewriteStatus.REWRITTEN and o.diff)
+    )
     digest_paths = [f.path for f in live] + [o.path for o in outcomes]
     return Plan(
         repo=repo_name,

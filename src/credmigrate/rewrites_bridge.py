@@ -46,7 +46,7 @@ def plan_code_changes(
 
 def write_code_changes(root: Path, outcomes: Sequence[RewriteOutcome]) -> None:
     """Write the rewritten files atomically (the codemod's own writer)."""
-    todo = [o for o in outcomes if o.new_source and o.diff]
+    todo = [o for o in outcomes if o.status == RewriteStatus.REWRITTEN and o.diff]
     if not todo:
         return
     from credmigrate import rewrite
@@ -80,13 +80,13 @@ def flagged_from(
     by_fp = {f.fingerprint: (g, m, f) for g in groups for m in g.members for f in m.findings}
     for o in outcomes:
         handled.update(o.handled)
-        if o.status in (RewriteStatus.SKIPPED, RewriteStatus.FAILED):
-            fps = tuple(sorted(fp for fp, (_, _, f) in by_fp.items() if f.path == o.path))
-            handled.update(fps)
-            out.append(Flagged(o.path, f"{o.status}: {o.reason}", o.reason, fps))
         for fp, instruction in o.needs_human:
             handled.add(fp)
-            out.append(Flagged(o.path, "not rewritten", instruction, (fp,)))
+            out.append(Flagged(o.path, o.reason or "not rewritten", instruction, (fp,)))
+        if o.status in (RewriteStatus.SKIPPED, RewriteStatus.FAILED) and not o.needs_human:
+            fps = tuple(sorted(fp for fp, (_, _, f) in by_fp.items() if f.path == o.path))
+            handled.update(fps)
+            out.append(Flagged(o.path, str(o.status), o.reason, fps))
     for fp, (g, m, f) in sorted(by_fp.items(), key=lambda kv: kv[1][2].sort_key()):
         if fp in handled:
             continue
