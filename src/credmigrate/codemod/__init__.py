@@ -200,8 +200,9 @@ def _locate(st: _State, leaves: Sequence[Leaf], rep: Replacement) -> _Hit | None
         _human(st, rep, f"cannot locate the literal safely ({why})")
         return None
     leaf, off, _ = chosen[0]
-    if not _verify(st, leaf, off, f.secret):
-        _human(st, rep, "the literal's value does not cleanly contain the secret (escapes?)")
+    why = _verify(st, leaf, off, f.secret)
+    if why:
+        _human(st, rep, why)
         return None
     return _Hit(rep, leaf, off, off + len(f.secret))
 
@@ -216,21 +217,25 @@ def _raw(st: _State, leaf: Leaf) -> tuple[str, int, int]:
     return parts.body, start.line, start.column + len(parts.prefix) + len(parts.quote)
 
 
-def _verify(st: _State, leaf: Leaf, off: int, secret: str) -> bool:
+def _verify(st: _State, leaf: Leaf, off: int, secret: str) -> str:
+    """Why the secret can't be cut out of this literal, or "" when it can."""
+    unclean = "the literal's value does not cleanly contain the secret (escapes?)"
     if isinstance(leaf, cst.SimpleString):
         parts = split_literal(leaf.value)
         if parts is None:
-            return False
+            return unclean
         prefix, quote = parts.prefix, parts.quote
     else:
         fs = st.parents[leaf]
         if not isinstance(fs, cst.FormattedString):
-            return False
+            return unclean
         prefix, quote = fs.prefix.lower(), fs.quote
+    if "b" in prefix:
+        return "a bytes literal holds it (get_secret returns str: add .encode())"
     raw, _, _ = _raw(st, leaf)
-    if "b" in prefix or "\\N{" in raw:
-        return False
-    return split_is_clean(prefix, quote, raw, off, off + len(secret), secret)
+    if "\\N{" in raw or not split_is_clean(prefix, quote, raw, off, off + len(secret), secret):
+        return unclean
+    return ""
 
 
 def _by_leaf(st: _State, hits: list[_Hit]) -> list[list[_Hit]]:

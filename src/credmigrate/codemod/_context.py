@@ -211,7 +211,7 @@ def plan_context(scope: Scope, top: cst.CSTNode, edits: Edits, imports: CodemodC
     if isinstance(parent, cst.Param) and parent.default is top:
         params = parents.get(parent)
         func = parents.get(params) if params is not None else None
-        if isinstance(func, cst.FunctionDef) and isinstance(func.body, cst.IndentedBlock):
+        if isinstance(func, cst.FunctionDef):
             edits.params[parent] = (func, _ann_mode(scope, parent, imports))
         return
     if isinstance(parent, cst.AnnAssign) and parent.value is top:
@@ -254,7 +254,7 @@ def _factory_arg(value: cst.BaseExpression) -> cst.Arg:
     )
 
 
-def _is_docstring(stmt: cst.BaseStatement) -> bool:
+def _is_docstring(stmt: cst.CSTNode) -> bool:
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return False
     small = stmt.body[0]
@@ -309,8 +309,17 @@ class Apply(cst.CSTTransformer):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         fetches = self.pending.pop(original_node, None)
-        if not fetches or not isinstance(updated_node.body, cst.IndentedBlock):
+        if not fetches:
             return updated_node
+        suite = updated_node.body
+        if isinstance(suite, cst.IndentedBlock):
+            block = suite
+        else:  # def f(x=...): return x
+            assert isinstance(suite, cst.SimpleStatementSuite)
+            line = cst.SimpleStatementLine(
+                suite.body, trailing_whitespace=suite.trailing_whitespace
+            )
+            block = cst.IndentedBlock([line])
         stmts: list[cst.BaseStatement] = []
         for name, value in fetches:
             test = cst.Comparison(
@@ -318,9 +327,9 @@ class Apply(cst.CSTTransformer):
             )
             assign = cst.Assign([cst.AssignTarget(cst.Name(name))], value)
             stmts.append(cst.If(test, cst.IndentedBlock([cst.SimpleStatementLine([assign])])))
-        body = list(updated_node.body.body)
+        body = list(block.body)
         at = 1 if body and _is_docstring(body[0]) else 0
-        new_body = updated_node.body.with_changes(body=[*body[:at], *stmts, *body[at:]])
+        new_body = block.with_changes(body=[*body[:at], *stmts, *body[at:]])
         return updated_node.with_changes(body=new_body)
 
     def leave_AnnAssign(
@@ -343,7 +352,8 @@ class Apply(cst.CSTTransformer):
         idx, parens = spec
         value = updated_node.args[idx].value
         args = [a for i, a in enumerate(updated_node.args) if i != idx]
-        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        if idx == len(updated_node.args) - 1:  # the last arg inherits the removed one's comma
+            args[-1] = args[-1].with_changes(comma=updated_node.args[idx].comma)
         call = updated_node.with_changes(args=args, lpar=[], rpar=[])
         lpar, rpar = list(updated_node.lpar), list(updated_node.rpar)
         if parens:

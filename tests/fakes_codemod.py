@@ -1,0 +1,104 @@
+"""Golden-case support: fake secrets from markers, and findings built the way the scanner does.
+
+Golden files hold markers, never secret-looking literals: ``@@password:DB_PASSWORD@@`` becomes
+a fake password generated at test time (the same marker always gives the same value), and the
+JSON key of its replacement is ``DB_PASSWORD``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+
+from credmigrate.fingerprint import fingerprint
+from credmigrate.model import Binding, Confidence, Finding, Replacement, Span
+from credmigrate.redact import redact
+from tests import fakes
+
+MARKER = re.compile(r"@@(\w+):(\w+)@@")
+GENERATORS: dict[str, Callable[[str], str]] = {
+    "token": lambda seed: "tok" + fakes.token(29, seed),
+    "password": fakes.password,
+    "aws_key_id": fakes.aws_key_id,
+    "aws_secret_key": lambda seed: fakes.aws_secret_key(seed).replace("+", "x").replace("/", "y"),
+    "github_pat": fakes.github_pat,
+    "slack_bot_token": fakes.slack_bot_token,
+    "stripe_live": fakes.stripe_live,
+}
+
+
+def materialize(text: str, case: str) -> tuple[str, dict[str, str]]:
+    """Replace markers with fake secrets; return the text and {secret: json_key}."""
+    secrets: dict[str, str] = {}
+
+    def sub(m: re.Match[str]) -> str:
+        value = GENERATORS[m.group(1)](f"{case}-{m.group(1)}-{m.group(2)}")
+        secrets[value] = m.group(2)
+        return value
+
+    return MARKER.sub(sub, text), secrets
+
+
+def _char_span(lines: list[str], node: ast.expr) -> Span:
+    def col(line: int, byte_col: int) -> int:
+        return len(lines[line - 1].encode("utf-8")[:byte_col].decode("utf-8")) + 1
+
+    end_line = node.end_lineno or node.lineno
+    return Span(
+        node.lineno,
+        col(node.lineno, node.col_offset),
+        end_line,
+        col(end_line, node.end_col_offset or 0),
+    )
+
+
+def _literal_spans(source: str) -> list[Span]:
+    """Spans of whole string expressions (constants, f-strings, ``+`` chains), outermost first."""
+    lines = source.splitlines()
+    out: list[Span] = []
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, (ast.Constant, ast.JoinedStr)) and not isinstance(
+            getattr(node, "value", None), bytes
+        )) or (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)):
+            out.append(_char_span(lines, node))
+    return out
+
+
+def _contains(outer: Span, line: int, col: int) -> bool:
+    return (outer.line, outer.column) <= (line, col) < (outer.end_line, outer.end_column)
+
+
+def replacements(
+    path: str, source: str, secrets: dict[str, str], secret_name: str
+) -> list[Replacement]:
+    """One Replacement per occurrence of each secret, with span and literal span filled in."""
+    try:
+        spans = _literal_spans(source)
+    except SyntaxError:
+        spans = []
+    out: list[Replacement] = []
+    lines = source.splitlines(keepends=True)
+    for secret, key in secrets.items():
+        for lineno, line in enumerate(lines, 1):
+            start = line.find(secret)
+            while start >= 0:
+                col = start + 1
+                span = Span(lineno, col, lineno, col + len(secret))
+                lits = [s for s in spans if _contains(s, lineno, col)]
+                literal = lits[0] if lits else None
+                binding = Binding("assign", key, key, literal=literal, embedded=True)
+                finding = Finding(
+                    rule_id="fake-rule",
+                    description="fake secret",
+                    path=path,
+                    span=span,
+                    secret=secret,
+                    fingerprint=fingerprint(secret, "fake-rule", path),
+                    confidence=Confidence.HIGH,
+                    redacted=redact(secret),
+                    binding=binding,
+                )
+                out.append(Replacement(finding, secret_name, key))
+                start = line.find(secret, start + 1)
+    return out

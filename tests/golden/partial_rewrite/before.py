@@ -1,0 +1,2 @@
+API_KEY = "@@token:API_KEY@@"
+LEGACY_KEY = b"@@token:LEGACY_KEY@@"
