@@ -25,6 +25,21 @@ ALLOW_MARKERS = (b"credmigrate:allow", b"gitleaks:allow", b"pragma: allowlist se
 _ALLOW_RE = re.compile(rb"credmigrate:allow|gitleaks:allow|pragma: allowlist secret")
 _CONF_ORDER = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 _SNIFF = 8192
+_LONG_LINE = 4096
+_WINDOW_BEFORE = 256
+_WINDOW_AFTER = 768
+
+
+def _windows(start: int, end: int, positions: list[int]) -> list[tuple[int, int]]:
+    """Merged byte windows around keyword hits inside one long line."""
+    out: list[tuple[int, int]] = []
+    for pos in sorted(set(positions)):
+        ws, we = max(start, pos - _WINDOW_BEFORE), min(end, pos + _WINDOW_AFTER)
+        if out and ws <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], we))
+        else:
+            out.append((ws, we))
+    return out
 
 
 class Detector:
@@ -93,9 +108,11 @@ class Detector:
             if pat is not None and pat.search(path):
                 findings.append(self._make(rule, path, data.decode("utf-8", "replace"), 1, 1, 1, 1))
         candidates: dict[int, set[int]] = defaultdict(set)  # line start -> rule indexes
+        hit_pos: dict[int, list[int]] = defaultdict(list)  # line start -> keyword offsets
         multiline: set[int] = set()
         for kid, pos in self.prefilter.hits(data):
             start = data.rfind(b"\n", 0, pos) + 1
+            hit_pos[start].append(pos)
             for ri in self._by_keyword[kid]:
                 if ri in self._multiline:
                     multiline.add(ri)
@@ -111,7 +128,7 @@ class Detector:
                 nl = data.find(b"\n", pos)
                 pos = len(data) if nl == -1 else nl + 1
         if candidates:
-            findings.extend(self._scan_lines(path, data, candidates))
+            findings.extend(self._scan_lines(path, data, candidates, hit_pos))
         if multiline:
             findings.extend(self._scan_multiline(path, data, multiline))
         if not findings:
@@ -124,7 +141,11 @@ class Detector:
         return _pair(findings, self.rules)
 
     def _scan_lines(
-        self, path: str, data: bytes, candidates: dict[int, set[int]]
+        self,
+        path: str,
+        data: bytes,
+        candidates: dict[int, set[int]],
+        hit_pos: dict[int, list[int]],
     ) -> Iterable[Finding]:
         line_no = 1
         counted_to = 0
@@ -132,18 +153,27 @@ class Detector:
             line_no += data.count(b"\n", counted_to, start)
             counted_to = start
             end = data.find(b"\n", start)
-            raw = data[start : len(data) if end == -1 else end]
-            if _ALLOW_RE.search(raw):
-                continue
-            line = raw.decode("utf-8", "replace")
-            for ri in sorted(candidates[start]):
-                rule = self.rules[ri]
-                if not self._path_ok(rule, path):
+            end = len(data) if end == -1 else end
+            rule_ids = sorted(candidates[start])
+            if end - start <= _LONG_LINE:
+                windows = [(start, end)]
+            else:  # minified or data lines: look only around the keywords
+                windows = _windows(start, end, hit_pos.get(start) or [start])
+            offset, prev = 0, start  # character offset of each window within its line
+            for ws, we in windows:
+                if ws > prev:
+                    offset += len(data[prev:ws].decode("utf-8", "replace"))
+                    prev = ws
+                raw = data[ws:we]
+                if _ALLOW_RE.search(raw):
                     continue
-                for m in rule.compiled.finditer(line):
-                    f = self._accept(rule, path, line, m, line_no, 0)
-                    if f is not None:
-                        yield f
+                text = raw.decode("utf-8", "replace")
+                for ri in rule_ids:
+                    rule = self.rules[ri]
+                    for m in rule.compiled.finditer(text):
+                        f = self._accept(rule, path, text, m, line_no, -offset)
+                        if f is not None:
+                            yield f
 
     def _scan_multiline(self, path: str, data: bytes, rule_ids: set[int]) -> Iterable[Finding]:
         text = data.decode("utf-8", "replace")

@@ -34,24 +34,34 @@ def _dotted(node: ast.AST) -> str:
 
 
 class _Index:
-    def __init__(self, tree: ast.Module, lines: list[bytes]) -> None:
+    """Parent links and string literals, only for the statements that hold a finding.
+
+    A full ``ast.walk`` of a large module costs more than the rest of its scan; descending only
+    into nodes whose line range covers a finding line touches a few dozen nodes.
+    """
+
+    def __init__(self, tree: ast.Module, lines: list[bytes], wanted: set[int]) -> None:
         self.lines = lines
         self.parent: dict[int, ast.AST] = {}
         self.literals: list[ast.Constant] = []
         self.docstrings: set[int] = set()
-        for node in ast.walk(tree):
-            for child in ast.iter_child_nodes(node):
-                self.parent[id(child)] = node
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                self.literals.append(node)
+        stack: list[ast.AST] = [tree]
+        while stack:
+            node = stack.pop()
             if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                 body = node.body
-                if (
-                    body
-                    and isinstance(body[0], ast.Expr)
-                    and isinstance(body[0].value, ast.Constant)
-                ):
+                if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
                     self.docstrings.add(id(body[0].value))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                self.literals.append(node)
+            for child in ast.iter_child_nodes(node):
+                first = getattr(child, "lineno", None)
+                if first is not None:
+                    last = getattr(child, "end_lineno", None) or first
+                    if not any(first <= ln <= last for ln in wanted):
+                        continue
+                self.parent[id(child)] = node
+                stack.append(child)
 
     def char_col(self, line: int, byte_col: int) -> int:
         raw = self.lines[line - 1] if 0 < line <= len(self.lines) else b""
@@ -210,7 +220,8 @@ def refine(path: str, data: bytes, findings: list[Finding]) -> list[Finding]:
             tree = ast.parse(data, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return findings  # not valid Python 3: keep the line-level findings as they are
-    ix = _Index(tree, data.split(b"\n"))
+    wanted = {ln for f in findings for ln in range(f.span.line, f.span.end_line + 1)}
+    ix = _Index(tree, data.split(b"\n"), wanted)
     out: list[Finding] = []
     for f in findings:
         const = ix.containing(f)

@@ -177,7 +177,7 @@ def _examples(value: Any, where: str, default_path: str) -> tuple[Example, ...]:
     return tuple(out)
 
 
-def _allowlist(table: Any, where: str) -> Allowlist:
+def _allowlist(table: Any, where: str, validate: bool = True) -> Allowlist:
     if not isinstance(table, dict):
         raise RuleError(f"{where} must be a table")
     target = str(table.get("regexTarget", table.get("regex_target", "secret")))
@@ -191,25 +191,28 @@ def _allowlist(table: Any, where: str) -> Allowlist:
         paths=_strs(table.get("paths"), f"{where}.paths"),
         condition=str(table.get("condition", "OR")).upper(),
     )
-    al.compiled_regexes  # noqa: B018 - validate now, fail with the file name
-    al.compiled_paths  # noqa: B018
+    if validate:
+        al.compiled_regexes  # noqa: B018 - validate now, fail with the file name
+        al.compiled_paths  # noqa: B018
     return al
 
 
-def _allowlists(table: dict[str, Any], where: str) -> tuple[Allowlist, ...]:
+def _allowlists(table: dict[str, Any], where: str, validate: bool = True) -> tuple[Allowlist, ...]:
     out: list[Allowlist] = []
     single = table.get("allowlist")
     if single is not None:
-        out.append(_allowlist(single, f"{where}.allowlist"))
+        out.append(_allowlist(single, f"{where}.allowlist", validate))
     many = table.get("allowlists")
     if many is not None:
         if not isinstance(many, list):
             raise RuleError(f"{where}.allowlists must be an array of tables")
-        out.extend(_allowlist(a, f"{where}.allowlists") for a in many)
+        out.extend(_allowlist(a, f"{where}.allowlists", validate) for a in many)
     return tuple(out)
 
 
-def _rule(table: Any, source: str, global_allow: tuple[Allowlist, ...]) -> Rule:
+def _rule(
+    table: Any, source: str, global_allow: tuple[Allowlist, ...], validate: bool = True
+) -> Rule:
     if not isinstance(table, dict) or not isinstance(table.get("id"), str):
         raise RuleError(f"{source}: every [[rules]] entry needs a string 'id'")
     rid = table["id"]
@@ -235,7 +238,7 @@ def _rule(table: Any, source: str, global_allow: tuple[Allowlist, ...]) -> Rule:
         path=path,
         tags=_strs(table.get("tags"), f"{where}.tags"),
         confidence=confidence,
-        allowlists=_allowlists(table, where) + global_allow,
+        allowlists=_allowlists(table, where, validate) + global_allow,
         examples=_examples(table.get("examples"), f"{where}.examples", example_path),
         negative_examples=_examples(
             table.get("negative_examples"), f"{where}.negative_examples", example_path
@@ -246,34 +249,34 @@ def _rule(table: Any, source: str, global_allow: tuple[Allowlist, ...]) -> Rule:
         pair=str(table.get("pair", "")),
         source=source,
     )
-    if regex:
+    if validate and regex:
         rule.compiled  # noqa: B018 - validate now
-    if path:
+    if validate and path:
         rule.compiled_path  # noqa: B018
     return rule
 
 
-def parse_rules(text: str, source: str) -> tuple[Rule, ...]:
+def parse_rules(text: str, source: str, *, validate: bool = True) -> tuple[Rule, ...]:
     """Parse one rule file: ours, or a gitleaks/betterleaks config."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{source}: invalid TOML: {exc}") from None
-    global_allow = _allowlists(data, source)
+    global_allow = _allowlists(data, source, validate)
     rules = data.get("rules", [])
     if not isinstance(rules, list):
         raise RuleError(f"{source}: [[rules]] must be an array of tables")
-    return tuple(_rule(r, source, global_allow) for r in rules)
+    return tuple(_rule(r, source, global_allow, validate) for r in rules)
 
 
-def load_rule_file(path: Path) -> tuple[Rule, ...]:
+def load_rule_file(path: Path, *, validate: bool = True) -> tuple[Rule, ...]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RuleError(f"rule file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read rule file {path}: {exc}") from None
-    return parse_rules(text, str(path))
+    return parse_rules(text, str(path), validate=validate)
 
 
 def builtin_rule_dir() -> Path:
@@ -289,10 +292,72 @@ def builtin_rule_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def builtin_rules() -> tuple[Rule, ...]:
+    paths = sorted(builtin_rule_dir().glob("*.toml"))
+    cached = _cache_load(paths)
+    if cached is not None:
+        return cached
     out: list[Rule] = []
-    for path in sorted(builtin_rule_dir().glob("*.toml")):
-        out.extend(load_rule_file(path))
-    return tuple(out)
+    for path in paths:
+        # Compiled lazily, when a keyword first hits: the hook scans a few files and most rules
+        # never run. The test suite compiles every built-in rule.
+        out.extend(load_rule_file(path, validate=False))
+    rules = tuple(out)
+    _cache_store(paths, rules)
+    return rules
+
+
+def _cache_file(paths: Sequence[Path]) -> Path | None:
+    """A pickle of the parsed built-in rules, keyed by the rule files' names, sizes and mtimes.
+
+    Parsing TOML costs more than the rest of a small scan's start-up; the pre-commit hook runs
+    often on a handful of files, so the parsed form is kept in the user's cache directory.
+    """
+    import hashlib
+    import os
+
+    from credmigrate import __version__
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not base or base.startswith("~"):
+        return None
+    h = hashlib.sha256(__version__.encode())
+    for p in paths:
+        st = p.stat()
+        h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return Path(base) / "credmigrate" / f"rules-{h.hexdigest()[:24]}.pickle"
+
+
+def _cache_load(paths: Sequence[Path]) -> tuple[Rule, ...] | None:
+    import pickle
+
+    try:
+        target = _cache_file(paths)
+        if target is None or not target.is_file():
+            return None
+        data = pickle.loads(target.read_bytes())
+    except Exception:  # a stale or unreadable cache is simply rebuilt
+        return None
+    if isinstance(data, tuple) and all(isinstance(r, Rule) for r in data):
+        return data
+    return None
+
+
+def _cache_store(paths: Sequence[Path], rules: tuple[Rule, ...]) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    try:
+        target = _cache_file(paths)
+        if target is None:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".rules-")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        pass
 
 
 def assemble(
