@@ -63,6 +63,13 @@ FORMATS = ("text", "json", "sarif", "junit")
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: on a TTY)."
 )
+@click.option("--history", is_flag=True, help="Scan every commit reachable from every ref.")
+@click.option("--branch", "branches", multiple=True, help="With --history: only REF. Repeatable.")
+@click.option("--since", metavar="REV", help="Only secrets added by the commits in REV..HEAD.")
+@click.option("--staged", is_flag=True, help="Scan staged content; only added lines count.")
+@click.option(
+    "--no-progress", is_flag=True, help="No progress line (shown only on a TTY, not in CI)."
+)
 def scan(
     paths: tuple[Path, ...],
     fmt: str,
@@ -77,6 +84,11 @@ def scan(
     min_confidence: str | None,
     jobs: int | None,
     color: bool | None,
+    history: bool = False,
+    branches: tuple[str, ...] = (),
+    since: str | None = None,
+    staged: bool = False,
+    no_progress: bool = False,
 ) -> int:
     """Scan files for hardcoded secrets (default: the current directory).
 
@@ -101,10 +113,23 @@ def scan(
     if changes:
         config = config.with_(**changes)
 
-    from credmigrate.scan import scan_worktree
+    from credmigrate.scanmodes import run_git_mode
 
-    result = scan_worktree(roots, config, jobs=jobs)
-    return finish(
+    result = run_git_mode(
+        paths,
+        config,
+        history=history,
+        branches=branches,
+        since=since,
+        staged=staged,
+        jobs=jobs,
+        progress=not no_progress,
+    )
+    if result is None:
+        from credmigrate.scan import scan_worktree
+
+        result = scan_worktree(roots, config, jobs=jobs)
+    code = finish(
         result,
         config,
         root_dir,
@@ -115,6 +140,11 @@ def scan(
         show_secrets=show_secrets,
         color=color,
     )
+    if staged and code == ExitCode.FINDINGS:
+        from credmigrate.staged import HOOK_HINT
+
+        click.echo(HOOK_HINT, err=True)
+    return code
 
 
 def finish(
