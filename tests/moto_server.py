@@ -77,6 +77,7 @@ class FaultProxy:
     """A loopback HTTP proxy in front of moto that injects faults and counts calls."""
 
     def __init__(self, upstream: str) -> None:
+        self.upstream_url = upstream
         self.upstream = upstream.removeprefix("http://")
         self.lock = threading.Lock()
         self.counts: dict[str, int] = {}
@@ -86,6 +87,7 @@ class FaultProxy:
         self.die_after_writes: int | None = None  # forward this many writes, then drop everything
         self.dead = False
         self.writes_forwarded = 0
+        self.tamper_reads = False  # GetSecretValue answers carry another value (read-back test)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -155,6 +157,10 @@ class FaultProxy:
         if drop_after:
             h.close_connection = True
             return
+        if self.tamper_reads and op == "GetSecretValue" and resp.status == 200:
+            doc = json.loads(data)
+            doc["SecretString"] = "tampered-" + str(doc.get("SecretString", ""))[:3]
+            data = json.dumps(doc).encode()
         h.send_response(resp.status)
         for k, v in resp.getheaders():
             if k.lower() not in {
@@ -168,6 +174,15 @@ class FaultProxy:
         h.send_header("Content-Length", str(len(data)))
         h.end_headers()
         h.wfile.write(data)
+
+    def heal(self) -> None:
+        """The endpoint comes back: no more faults."""
+        with self.lock:
+            self.dead = False
+            self.die_after_writes = None
+            self.throttle_remaining = 0
+            self.deny_ops = frozenset()
+            self.tamper_reads = False
 
     @property
     def writes(self) -> int:
