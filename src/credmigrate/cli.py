@@ -63,8 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("credmigrate: interrupted", err=True)
         return int(ExitCode.INTERRUPTED)
-    except click.exceptions.NoArgsUsage as exc:
-        click.echo(exc.format_message(), err=True)
+    except click.UsageError as exc:
+        # click >= 8.2 raises NoArgsIsHelpError for a bare group: its message is the help text.
+        bare = type(exc).__name__ == "NoArgsIsHelpError"
+        click.echo(
+            exc.format_message() if bare else f"credmigrate: error: {exc.format_message()}",
+            err=True,
+        )
         return int(ExitCode.USAGE)
     except click.ClickException as exc:
         click.echo(f"credmigrate: error: {exc.format_message()}", err=True)
