@@ -65,6 +65,7 @@ class _State:
     accessor: str
     fn: str = FUNC
     needs_human: list[tuple[str, str]] = field(default_factory=list)
+    whys: list[str] = field(default_factory=list)
     handled: list[str] = field(default_factory=list)
 
 
@@ -131,12 +132,11 @@ def _result(
     secrets = [r.finding.secret for r in reps]
     human = tuple(st.needs_human)
     handled = tuple(dict.fromkeys(st.handled))
+    reason = "; ".join(dict.fromkeys(st.whys))
     if new == old:
         status = RewriteStatus.SKIPPED if human else RewriteStatus.UNCHANGED
-        reason = "; ".join(i for _, i in human)
         return RewriteOutcome(path, status, new, "", reason, handled, human)
     diff = unified_diff(path, old, new, secrets)
-    reason = "; ".join(i for _, i in human)
     return RewriteOutcome(path, RewriteStatus.REWRITTEN, new, diff, reason, handled, human)
 
 
@@ -161,6 +161,7 @@ def instruction(rep: Replacement, accessor: str, why: str) -> str:
 
 def _human(st: _State, rep: Replacement, why: str) -> None:
     st.needs_human.append((rep.finding.fingerprint, instruction(rep, st.accessor, why)))
+    st.whys.append(why)
 
 
 def _locate_all(st: _State, text: str, reps: Sequence[Replacement]) -> list[_Hit]:
@@ -292,6 +293,7 @@ def _leaf_replacement(
         concat = isinstance(st.parents[leaf], cst.ConcatenatedString)
         if len(hits) == 1 and h.start == 0 and h.end == len(raw) and not concat:
             text = _call_text(h.rep, st.fn, parts.quote)
+            text = text or _call_text(h.rep, st.fn, other_quote(parts.quote))
             if text is None:
                 return None
             call = cst.parse_expression(text)
