@@ -229,6 +229,11 @@ class Detector:
             return None
         if _CONF_ORDER[rule.confidence] < _CONF_ORDER[self.min_confidence]:
             return None
+        if rule.generic:
+            from credmigrate import dsadapter
+
+            if dsadapter.reject_reason(secret, line):
+                return None
         # columns: 1-based, relative to the line where the secret starts; end exclusive
         col = start - line_offset + 1
         if "\n" in secret:
