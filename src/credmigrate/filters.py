@@ -12,11 +12,62 @@ from collections import Counter
 from collections.abc import Callable
 
 _PLACEHOLDER_WORDS = frozenset(
-    """changeme change_me changeit password passwd secret token apikey api_key yourpassword
-    your_password mypassword my_password example sample dummy fake test testing placeholder
-    redacted removed hidden none null nil undefined todo fixme xxx foo bar baz qux password123
-    pass pwd secretkey secret_key your_secret_key your_api_key insert_here replace_me replaceme
-    notasecret not_a_secret default admin root user username letmein anonymous guest""".split()
+    [
+        "changeme",
+        "change_me",
+        "changeit",
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "yourpassword",
+        "your_password",
+        "mypassword",
+        "my_password",
+        "example",
+        "sample",
+        "dummy",
+        "fake",
+        "test",
+        "testing",
+        "placeholder",
+        "redacted",
+        "removed",
+        "hidden",
+        "none",
+        "null",
+        "nil",
+        "undefined",
+        "todo",
+        "fixme",
+        "xxx",
+        "foo",
+        "bar",
+        "baz",
+        "qux",
+        "password123",
+        "pass",
+        "pwd",
+        "secretkey",
+        "secret_key",
+        "your_secret_key",
+        "your_api_key",
+        "insert_here",
+        "replace_me",
+        "replaceme",
+        "notasecret",
+        "not_a_secret",
+        "default",
+        "admin",
+        "root",
+        "user",
+        "username",
+        "letmein",
+        "anonymous",
+        "guest",
+    ]
 )
 
 _TEMPLATE = re.compile(
@@ -126,7 +177,10 @@ def not_a_value(value: str) -> str | None:
     if _WORDY.match(v):
         return "words"
     words = v.split()
-    if len(words) >= 3 and sum(w.strip(".,:;!?'\"()").isalpha() for w in words) * 3 >= len(words) * 2:
+    if (
+        len(words) >= 3
+        and sum(w.strip(".,:;!?'\"()").isalpha() for w in words) * 3 >= len(words) * 2
+    ):
         return "sentence"
     if v.startswith(("http://", "https://")) and "@" not in v:
         return "url"

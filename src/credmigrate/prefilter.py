@@ -7,7 +7,9 @@ Hyperscan finds every keyword in one pass over the bytes (hundreds of MB/s); wit
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import ModuleType
 
+_hs: ModuleType | None
 try:  # hyperscan ships wheels for the common platforms; elsewhere the fallback is used.
     import hyperscan as _hs
 except ImportError:  # pragma: no cover - exercised on platforms without wheels

@@ -50,7 +50,11 @@ class _Index:
             node = stack.pop()
             if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                 body = node.body
-                if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                if (
+                    body
+                    and isinstance(body[0], ast.Expr)
+                    and isinstance(body[0].value, ast.Constant)
+                ):
                     self.docstrings.add(id(body[0].value))
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 self.literals.append(node)
@@ -85,7 +89,10 @@ class _Index:
                 f.span.end_line,
                 f.span.end_column,
             ) <= (s.end_line, s.end_column):
-                if f.secret in node.value or _loosely_contains(node.value, f.secret):
+                value = node.value
+                if isinstance(value, str) and (
+                    f.secret in value or _loosely_contains(value, f.secret)
+                ):
                     best = node
                     break
         return best
@@ -152,7 +159,7 @@ def _binding(ix: _Index, const: ast.Constant, secret: str) -> Binding | None:
             return make("env_fallback", name, name, func)
         return make("positional", func.rsplit(".", 1)[-1], func, func)
     if isinstance(parent, ast.Dict):
-        for k, v in zip(parent.keys, parent.values):
+        for k, v in zip(parent.keys, parent.values, strict=False):
             if v is root and isinstance(k, ast.Constant):
                 return make("dict_key", str(k.value), _dict_path(ix, parent, str(k.value)))
         return None
@@ -180,7 +187,9 @@ def _dict_path(ix: _Index, d: ast.Dict, key: str) -> str:
     while True:
         parent = ix.parent.get(id(cur))
         if isinstance(parent, ast.Dict):
-            k = next((k for k, v in zip(parent.keys, parent.values) if v is cur), None)
+            k = next(
+                (k for k, v in zip(parent.keys, parent.values, strict=False) if v is cur), None
+            )
             parts.append(str(k.value) if isinstance(k, ast.Constant) else "?")
             cur = parent
             continue
@@ -198,10 +207,12 @@ def _default_binding(
 ) -> Binding | None:
     func = ix.parent.get(id(args))
     positional = args.posonlyargs + args.args
-    for a, d in zip(positional[len(positional) - len(args.defaults) :], args.defaults):
+    for a, d in zip(
+        positional[len(positional) - len(args.defaults) :], args.defaults, strict=False
+    ):
         if d is root:
             return make("default", a.arg, a.arg)  # type: ignore[operator,no-any-return]
-    for a, kd in zip(args.kwonlyargs, args.kw_defaults):
+    for a, kd in zip(args.kwonlyargs, args.kw_defaults, strict=False):
         if kd is root:
             return make("default", a.arg, a.arg)  # type: ignore[operator,no-any-return]
     del func

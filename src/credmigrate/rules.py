@@ -232,7 +232,7 @@ def _rule(
         id=rid,
         description=str(table.get("description", rid)),
         regex=regex,
-        secret_group=int(table.get("secretGroup", table.get("secret_group", 0))),
+        secret_group=int(table.get("secretGroup", table.get("secret_group", 0)) or 0),
         keywords=tuple(k.lower() for k in _strs(table.get("keywords"), f"{where}.keywords")),
         entropy=float(table.get("entropy", 0.0)),
         path=path,

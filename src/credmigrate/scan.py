@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Sequence
@@ -77,10 +78,8 @@ def scan_worktree(
     entries, skipped = list_files(roots, config.exclude)
     total = 0
     for e in entries:
-        try:
+        with contextlib.suppress(OSError):
             total += e.abspath.stat().st_size
-        except OSError:
-            pass
     n_jobs = _jobs(config, jobs)
     findings: list[Finding] = []
     files = nbytes = 0

@@ -68,7 +68,7 @@ def _git_files(top: Path, sub: Path) -> list[str]:
 
 
 def _walk(root: Path) -> Iterator[str]:
-    specs: list[tuple[str, pathspec.PathSpec]] = []
+    specs: list[tuple[str, pathspec.PathSpec]] = []  # type: ignore[type-arg]
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
