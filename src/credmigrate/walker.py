@@ -8,6 +8,7 @@ to both. Symlinks are never followed out of the root.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -141,10 +142,17 @@ def list_files(
                 else:
                     skipped.append(Skipped(rel, "symlink (its target is scanned)"))
                 continue
-            if p in seen or not p.exists():
+            if p in seen:
                 continue
-            if p.is_dir():  # a submodule or nested repo listed by git
+            try:
+                mode = p.stat().st_mode
+            except OSError:  # vanished since listing
+                continue
+            if stat.S_ISDIR(mode):  # a submodule or nested repo listed by git
                 skipped.append(Skipped(rel, "submodule or nested repository"))
+                continue
+            if not stat.S_ISREG(mode):  # a FIFO would block the read forever
+                skipped.append(Skipped(rel, "not a regular file"))
                 continue
             seen.add(p)
             entries.append(FileEntry(p, rel))
