@@ -185,10 +185,17 @@ def write_outcomes(root: Path, outcomes: Sequence[RewriteOutcome]) -> None:
         for tmp, target in staged:
             os.replace(tmp, target)
     except (OSError, UnicodeEncodeError, LookupError) as exc:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        _discard(staged)
         raise BadInputError(f"cannot write rewritten files: {exc}") from None
+    except BaseException:
+        _discard(staged)
+        raise
+
+
+def _discard(staged: list[tuple[str, Path]]) -> None:
+    for tmp, _ in staged:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _default_mode() -> int:

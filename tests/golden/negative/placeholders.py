@@ -1,0 +1,8 @@
+PASSWORD = "changeme"
+API_KEY = "<your-api-key>"
+TOKEN = "${API_TOKEN}"
+SECRET = "{{ secret }}"
+AWS_SECRET_ACCESS_KEY = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+DB_PASSWORD = ""
+STRIPE_KEY = "sk_test_****************"
