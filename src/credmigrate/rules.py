@@ -210,6 +210,17 @@ def _allowlists(table: dict[str, Any], where: str, validate: bool = True) -> tup
     return tuple(out)
 
 
+# gitleaks runs each regex over the whole file; ours go line by line unless ``multiline``. A
+# gitleaks rule written to cross lines ([\s\S], (?s)) must see the whole text to match at all.
+_CROSSES_LINES = re.compile(
+    r"\[(?:\\s\\S|\\S\\s|\\w\\W|\\W\\w|\\d\\D|\\D\\d)|\(\?[a-zA-Z]*s[a-zA-Z]*[):]"
+)
+
+
+def _spans_lines(regex: str) -> bool:
+    return bool(_CROSSES_LINES.search(regex))
+
+
 def _rule(
     table: Any, source: str, global_allow: tuple[Allowlist, ...], validate: bool = True
 ) -> Rule:
@@ -243,7 +254,7 @@ def _rule(
         negative_examples=_examples(
             table.get("negative_examples"), f"{where}.negative_examples", example_path
         ),
-        multiline=bool(table.get("multiline", False)),
+        multiline=bool(table.get("multiline", _spans_lines(regex))),
         generic=bool(table.get("generic", False)),
         min_length=int(table.get("min_length", 0)),
         pair=str(table.get("pair", "")),
