@@ -1,0 +1,1 @@
+"""Example service used by ``credmigrate demo`` (all credentials here are fake)."""
