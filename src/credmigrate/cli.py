@@ -27,23 +27,12 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from credmigrate import cli_rules, cli_scan
+    from credmigrate import cli_demo, cli_migrate, cli_rules, cli_scan
 
     cli.add_command(cli_scan.scan)
     cli.add_command(cli_rules.rules)
-    # Commands added by later modules register here, one line each.
-    try:
-        from credmigrate import cli_migrate
-
-        cli.add_command(cli_migrate.migrate)
-    except ImportError:  # pragma: no cover - during development only
-        pass
-    try:
-        from credmigrate import cli_demo
-
-        cli.add_command(cli_demo.demo)
-    except ImportError:  # pragma: no cover
-        pass
+    cli.add_command(cli_migrate.migrate)
+    cli.add_command(cli_demo.demo)
 
 
 _register()
