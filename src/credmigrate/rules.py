@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -269,6 +269,13 @@ def _rule(
 
 def parse_rules(text: str, source: str, *, validate: bool = True) -> tuple[Rule, ...]:
     """Parse one rule file: ours, or a gitleaks/betterleaks config."""
+    return _parse(text, source, validate)[0]
+
+
+def _parse(
+    text: str, source: str, validate: bool = True
+) -> tuple[tuple[Rule, ...], tuple[Allowlist, ...]]:
+    """The file's rules (each with the file's global allowlist) and that global allowlist."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -277,17 +284,21 @@ def parse_rules(text: str, source: str, *, validate: bool = True) -> tuple[Rule,
     rules = data.get("rules", [])
     if not isinstance(rules, list):
         raise RuleError(f"{source}: [[rules]] must be an array of tables")
-    return tuple(_rule(r, source, global_allow, validate) for r in rules)
+    return tuple(_rule(r, source, global_allow, validate) for r in rules), global_allow
 
 
 def load_rule_file(path: Path, *, validate: bool = True) -> tuple[Rule, ...]:
+    return _load(path, validate)[0]
+
+
+def _load(path: Path, validate: bool = True) -> tuple[tuple[Rule, ...], tuple[Allowlist, ...]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RuleError(f"rule file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read rule file {path}: {exc}") from None
-    return parse_rules(text, str(path), validate=validate)
+    return _parse(text, str(path), validate)
 
 
 def builtin_rule_dir() -> Path:
@@ -377,14 +388,25 @@ def assemble(
     *,
     include_builtin: bool = True,
 ) -> tuple[Rule, ...]:
-    """Built-in rules plus extra files, minus disabled ids; later files override same ids."""
+    """Built-in rules plus extra files, minus disabled ids; later files override same ids.
+
+    A file's global ``[allowlist]`` applies to every rule, as in gitleaks, not only its own.
+    """
     by_id: dict[str, Rule] = {}
     if include_builtin:
         for r in builtin_rules():
             by_id[r.id] = r
+    global_allows: list[tuple[str, tuple[Allowlist, ...]]] = []
     for path in extra_files:
-        for r in load_rule_file(path):
+        file_rules, global_allow = _load(path)
+        for r in file_rules:
             by_id[r.id] = r
+        if global_allow:
+            global_allows.append((str(path), global_allow))
+    for source, allow in global_allows:
+        for rid, r in by_id.items():
+            if r.source != source:  # the file's own rules carry it already
+                by_id[rid] = replace(r, allowlists=r.allowlists + allow)
     unknown = [d for d in disabled if d not in by_id]
     if unknown:
         raise RuleError(f"disabled rule not found: {', '.join(unknown)}")
