@@ -184,3 +184,28 @@ def test_binding_kind_is_not_trusted_over_syntax() -> None:
     out = rewrite_source("app/settings.py", src, [replace(rep, finding=lying)], ACC)
     assert 'os.environ.get("TOKEN") or get_secret(' in out.new_source
     assert isinstance(rep.finding.binding, Binding)
+
+
+def test_overlapping_findings_keep_the_url_visible() -> None:
+    pw = fakes.password("ovl")
+    url = f"postgresql://app:{pw}@db.example.com/app"
+    src = f'DATABASE_URL = "{url}"\n'
+    reps = replacements("app/settings.py", src, {url: "DATABASE_URL", pw: "PASSWORD"}, NAME)
+    reps += replacements("app/settings.py", src, {pw: "PASSWORD"}, NAME)  # a duplicate finding
+    out = rewrite_source("app/settings.py", src, reps, ACC)
+    assert out.status == RewriteStatus.REWRITTEN and out.needs_human == ()
+    assert f"postgresql://app:{{get_secret('{NAME}', 'PASSWORD')}}@db.example.com/app" in (
+        out.new_source
+    )
+    assert {r.finding.fingerprint for r in reps} == set(out.handled)
+
+
+def test_partial_overlap_needs_a_human() -> None:
+    a, b = fakes.token(20, "pa"), fakes.token(20, "pb")
+    src = f'KEY = "{a}{b}"\n'
+    left, right = a + b[:5], a[-5:] + b
+    reps = replacements("app/settings.py", src, {left: "L", right: "R"}, NAME)
+    out = rewrite_source("app/settings.py", src, reps, ACC)
+    assert len(out.needs_human) == 1
+    assert "overlaps" in out.needs_human[0][1]
+    assert left not in out.new_source

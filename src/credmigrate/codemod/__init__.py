@@ -239,46 +239,53 @@ def _verify(st: _State, leaf: Leaf, off: int, secret: str) -> str:
     return ""
 
 
-def _by_leaf(st: _State, hits: list[_Hit]) -> list[list[_Hit]]:
-    groups: dict[int, list[_Hit]] = {}
-    for h in hits:
-        same = groups.setdefault(id(h.leaf), [])
-        if any(o.start == h.start for o in same):
-            same_rep = next(o for o in same if o.start == h.start)
-            if same_rep.rep.secret_name == h.rep.secret_name:
-                st.handled.append(h.rep.finding.fingerprint)
-                continue
-        if any(o.start < h.end and h.start < o.end for o in same):
+def _by_leaf(st: _State, hits: list[_Hit]) -> list[tuple[list[_Hit], list[_Hit]]]:
+    """Hits grouped per literal, as (to replace, riders).
+
+    The shortest secret wins where findings overlap (a URL's password rather than the whole
+    URL): a hit that contains chosen ones rides along and is handled when they are; a partial
+    overlap needs a human.
+    """
+    groups: dict[int, tuple[list[_Hit], list[_Hit]]] = {}
+    for h in sorted(hits, key=lambda h: h.end - h.start):
+        chosen, riders = groups.setdefault(id(h.leaf), ([], []))
+        inner = [o for o in chosen if o.start < h.end and h.start < o.end]
+        if not inner:
+            chosen.append(h)
+        elif all(h.start <= o.start and o.end <= h.end for o in inner):
+            riders.append(h)
+        else:
             _human(st, h.rep, "overlaps another secret in the same literal")
-            continue
-        same.append(h)
-    return [sorted(g, key=lambda h: h.start) for g in groups.values() if g]
+    return [(sorted(c, key=lambda h: h.start), r) for c, r in groups.values() if c]
 
 
-def _plan_leaf(st: _State, hits: list[_Hit], edits: ctxmod.Edits, imports: CodemodContext) -> None:
+def _plan_leaf(
+    st: _State, group: tuple[list[_Hit], list[_Hit]], edits: ctxmod.Edits, imports: CodemodContext
+) -> None:
+    hits, riders = group
     leaf = hits[0].leaf
+    why = ""
+    new: cst.BaseExpression | list[cst.BaseFormattedStringContent] | None = None
+    top: cst.CSTNode = leaf
     if ctxmod.inside(st.parents, leaf, cst.FormattedStringExpression):
-        for h in hits:
-            _human(st, h.rep, "the secret sits inside a nested f-string expression")
-        return
-    node: cst.CSTNode = leaf if isinstance(leaf, cst.SimpleString) else st.parents[leaf]
-    top = ctxmod.top_string_expr(st.parents, node)
-    forbidden = ctxmod.forbidden_context(st.parents, top)
-    if forbidden:
-        for h in hits:
-            _human(st, h.rep, forbidden)
-        return
-    new = _leaf_replacement(st, hits)
-    if new is None:
-        for h in hits:
-            _human(st, h.rep, "the secret name or key cannot be written inside this literal")
+        why = "the secret sits inside a nested f-string expression"
+    else:
+        node: cst.CSTNode = leaf if isinstance(leaf, cst.SimpleString) else st.parents[leaf]
+        top = ctxmod.top_string_expr(st.parents, node)
+        why = ctxmod.forbidden_context(st.parents, top)
+    if not why:
+        new = _leaf_replacement(st, hits)
+        why = "" if new is not None else "the secret name or key cannot be written in this literal"
+    if why or new is None:
+        for h in [*hits, *riders]:
+            _human(st, h.rep, why)
         return
     if isinstance(leaf, cst.SimpleString):
         edits.leaves[leaf] = new  # type: ignore[assignment]
     else:
         edits.texts[leaf] = new  # type: ignore[assignment]
     ctxmod.plan_context(st.scope, top, edits, imports)
-    st.handled.extend(h.rep.finding.fingerprint for h in hits)
+    st.handled.extend(h.rep.finding.fingerprint for h in [*hits, *riders])
 
 
 def _leaf_replacement(
