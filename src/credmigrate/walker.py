@@ -69,7 +69,7 @@ def _git_files(top: Path, sub: Path) -> list[str]:
 
 
 def _walk(root: Path) -> Iterator[str]:
-    specs: list[tuple[str, pathspec.PathSpec]] = []  # type: ignore[type-arg]
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
@@ -77,18 +77,22 @@ def _walk(root: Path) -> Iterator[str]:
         if gi.is_file():
             try:
                 lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
-                specs.append((rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+                specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(lines)))
             except OSError:
                 pass
 
         def ignored(rel: str, is_dir: bool) -> bool:
-            for base, spec in specs:
+            # As git: the last matching pattern wins, and a deeper .gitignore comes later, so
+            # its "!pattern" can re-include what a parent's pattern excluded.
+            decision = False
+            for base, spec in specs:  # parents before children (top-down walk)
                 if base and not rel.startswith(base + "/"):
                     continue
                 sub = rel[len(base) + 1 :] if base else rel
-                if spec.match_file(sub + ("/" if is_dir else "")):
-                    return True
-            return False
+                include = spec.check_file(sub + ("/" if is_dir else "")).include
+                if include is not None:
+                    decision = include
+            return decision
 
         keep = []
         for d in sorted(dirnames):
@@ -107,7 +111,7 @@ def list_files(
     roots: Sequence[Path], exclude: Sequence[str] = ()
 ) -> tuple[list[FileEntry], list[Skipped]]:
     """Resolve the scan roots into files to read, and those skipped before reading."""
-    excl = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
+    excl = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
     entries: list[FileEntry] = []
     skipped: list[Skipped] = []
     seen: set[Path] = set()

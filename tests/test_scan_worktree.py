@@ -1,0 +1,277 @@
+"""Working-tree scans: which files are read, which are skipped and why, on real trees."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from credmigrate.cli import main
+from credmigrate.config import Config
+from credmigrate.model import ScanResult
+from credmigrate.scan import scan_worktree
+from tests import fakes
+from tests.conftest import Repo
+
+
+def _secret_line(seed: str) -> tuple[str, str]:
+    key = fakes.aws_key_id(seed)
+    return key, f"aws_access_key_id = {key}\n"
+
+
+def _paths(result: ScanResult) -> set[str]:
+    return {f.path for f in result.findings}
+
+
+def _skips(result: ScanResult) -> dict[str, str]:
+    return {s.path: s.reason for s in result.skipped}
+
+
+def test_git_repo_scans_tracked_and_untracked_but_not_ignored(repo: Repo) -> None:
+    repo.write(".gitignore", "ignored.txt\nbuild/\n")
+    repo.write("tracked.txt", _secret_line("t")[1])
+    repo.commit("init")
+    repo.write("untracked.txt", _secret_line("u")[1])
+    repo.write("ignored.txt", _secret_line("i")[1])
+    repo.write("build/out.txt", _secret_line("b")[1])
+    result = scan_worktree([repo.path], Config())
+    assert _paths(result) == {"tracked.txt", "untracked.txt"}
+    assert result.files_scanned == 3  # .gitignore, tracked.txt, untracked.txt
+
+
+def test_git_subdirectory_paths_are_relative_to_the_scanned_root(repo: Repo) -> None:
+    repo.write("app/conf/settings.txt", _secret_line("s")[1])
+    repo.write("other.txt", _secret_line("o")[1])
+    repo.commit("init")
+    result = scan_worktree([repo.path / "app"], Config())
+    assert _paths(result) == {"conf/settings.txt"}
+
+
+def test_outside_git_gitignore_is_honoured_nested_too(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    (root / "sub" / "deep").mkdir(parents=True)
+    (root / ".gitignore").write_text("*.log\nsecret-dir/\n")
+    (root / "sub" / ".gitignore").write_text("local.txt\n!keep.log\n")
+    for rel in (
+        "a.txt",
+        "a.log",
+        "secret-dir/x.txt",
+        "sub/local.txt",
+        "sub/keep.log",
+        "sub/deep/local.txt",
+        "local.txt",
+    ):
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(_secret_line(rel)[1])
+    result = scan_worktree([root], Config())
+    # sub/.gitignore applies below sub/ only (and its negation re-includes keep.log)
+    assert _paths(result) == {"a.txt", "sub/keep.log", "local.txt"}
+
+
+def test_config_exclude_and_cli_exclude(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "t"
+    for rel in ("src/a.txt", "fixtures/b.txt", "docs/c.md"):
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(_secret_line(rel)[1])
+    result = scan_worktree([root], Config(exclude=("fixtures/**",)))
+    assert _paths(result) == {"src/a.txt", "docs/c.md"}
+    code = main(["scan", "-f", "json", "--exclude", "fixtures/", "--exclude", "*.md", str(root)])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert {f["path"] for f in doc["findings"]} == {"src/a.txt"}
+
+
+def test_binary_and_oversized_files_are_skipped_and_counted(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    root.mkdir()
+    line = _secret_line("bin")[1]
+    (root / "blob.bin").write_bytes(b"\x00\x01" + line.encode())
+    (root / "big.txt").write_text(line + "x" * 5000 + "\n")
+    (root / "small.txt").write_text(line)
+    result = scan_worktree([root], Config(max_file_size=4096))
+    assert _skips(result) == {"blob.bin": "binary", "big.txt": "too large"}
+    assert _paths(result) == {"small.txt"}
+    assert result.files_scanned == 1
+    assert result.bytes_scanned == len(line)
+
+
+def test_skipped_summary_is_reported_by_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "t"
+    root.mkdir()
+    (root / "blob.bin").write_bytes(b"\x00" * 10)
+    (root / "big.txt").write_text("y" * 300)
+    code = main(["scan", "--max-file-size", "100", str(root)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "2 files skipped" in out and "binary: 1" in out and "too large: 1" in out
+
+
+def test_symlink_out_of_the_root_is_skipped_and_never_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text(_secret_line("out")[1])
+    root = tmp_path / "t"
+    root.mkdir()
+    (root / "inside.txt").write_text(_secret_line("in")[1])
+    (root / "link-out.txt").symlink_to(outside)
+    (root / "link-in.txt").symlink_to(root / "inside.txt")
+    (root / "dir-out").symlink_to(tmp_path, target_is_directory=True)
+    read: list[Path] = []
+    real_read = Path.read_bytes
+
+    def spy(self: Path) -> bytes:
+        read.append(self.resolve())
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    result = scan_worktree([root], Config())
+    assert _paths(result) == {"inside.txt"}  # once, not again through link-in.txt
+    assert _skips(result)["link-out.txt"] == "symlink out of the root"
+    assert outside.resolve() not in read
+    assert not any(p.name == "outside.txt" for p in read)
+
+
+def test_symlink_out_of_a_git_repo_is_skipped(repo: Repo, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(_secret_line("g")[1])
+    (repo.path / "link.txt").symlink_to(outside)
+    repo.commit("link")
+    result = scan_worktree([repo.path], Config())
+    assert result.findings == ()
+    assert _skips(result) == {"link.txt": "symlink out of the root"}
+
+
+def test_invalid_utf8_keeps_line_and_column(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    root.mkdir()
+    key = fakes.aws_key_id("utf8")
+    data = b"caf\xe9 \xff\xfe\n" + b"\xc3\x28 ok\n" + b"\xe9\xe9 id = " + key.encode() + b"\n"
+    (root / "latin1.txt").write_bytes(data)
+    result = scan_worktree([root], Config())
+    (f,) = result.findings
+    assert f.secret == key
+    assert (f.span.line, f.span.column) == (3, 9)  # two replacement chars + " id = "
+    assert f.span.end_column == 9 + len(key)
+
+
+def test_unreadable_file_is_skipped_not_a_crash(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    root.mkdir()
+    locked = root / "locked.txt"
+    locked.write_text(_secret_line("lock")[1])
+    (root / "ok.txt").write_text(_secret_line("ok")[1])
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):
+            pytest.skip("running with privileges that ignore file permissions")
+        result = scan_worktree([root], Config())
+    finally:
+        locked.chmod(0o644)
+    assert _paths(result) == {"ok.txt"}
+    assert _skips(result) == {"locked.txt": "unreadable: permission denied"}
+
+
+def test_read_error_is_skipped_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same path as above for runs as root, where chmod cannot make a file unreadable.
+    root = tmp_path / "t"
+    root.mkdir()
+    (root / "locked.txt").write_text(_secret_line("lock")[1])
+    (root / "io.txt").write_text(_secret_line("io")[1])
+    (root / "ok.txt").write_text(_secret_line("ok")[1])
+    real_read = Path.read_bytes
+
+    def failing(self: Path) -> bytes:
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        if self.name == "io.txt":
+            raise OSError(5, "Input/output error", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", failing)
+    result = scan_worktree([root], Config())
+    assert _paths(result) == {"ok.txt"}
+    assert _skips(result) == {
+        "locked.txt": "unreadable: permission denied",
+        "io.txt": "unreadable: Input/output error",
+    }
+
+
+def test_fifo_is_skipped_not_read(tmp_path: Path) -> None:
+    # Reading a FIFO blocks forever: run in a subprocess so a regression fails, not hangs.
+    root = tmp_path / "t"
+    root.mkdir()
+    os.mkfifo(root / "pipe")
+    (root / "ok.txt").write_text(_secret_line("fifo")[1])
+    out = subprocess.run(
+        [sys.executable, "-m", "credmigrate", "scan", "-f", "json", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 1, out.stderr
+    doc = json.loads(out.stdout)
+    assert [f["path"] for f in doc["findings"]] == ["ok.txt"]
+    assert doc["skipped"] == [{"path": "pipe", "reason": "not a regular file"}]
+
+
+def test_nonexistent_path_is_exit_3_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["scan", str(tmp_path / "missing")])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert err.strip().splitlines() == [
+        f"credmigrate: error: no such file or directory: {tmp_path / 'missing'}"
+    ]
+
+
+def test_single_file_argument_is_scanned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "a.txt").write_text(_secret_line("file")[1])
+    monkeypatch.chdir(tmp_path)
+    code = main(["scan", "-f", "json", "conf/a.txt"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert [f["path"] for f in doc["findings"]] == ["conf/a.txt"]
+
+
+def test_parallel_scan_gives_the_same_findings(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    root.mkdir()
+    expected = set()
+    for i in range(450):
+        sub = root / f"d{i % 7}"
+        sub.mkdir(exist_ok=True)
+        if i % 9 == 0:
+            line = _secret_line(f"p{i}")[1]
+            (sub / f"f{i}.txt").write_text(f"# file {i}\n" + line)
+            expected.add(f"d{i % 7}/f{i}.txt")
+        else:
+            (sub / f"f{i}.txt").write_text(f"value_{i} = {i}\n")
+
+    def key(r: ScanResult) -> list[tuple[str, int, int, str, str]]:
+        return [(f.path, f.line, f.span.column, f.rule_id, f.fingerprint) for f in r.findings]
+
+    one = scan_worktree([root], Config(), jobs=1)
+    two = scan_worktree([root], Config(), jobs=2)
+    assert _paths(one) == expected
+    assert key(one) == key(two)
+    assert (
+        (one.files_scanned, one.bytes_scanned)
+        == (two.files_scanned, two.bytes_scanned)
+        == (
+            450,
+            sum(p.stat().st_size for p in root.rglob("*.txt")),
+        )
+    )
