@@ -253,3 +253,25 @@ def test_betterleaks_style_top_level_allowlists_array(
     _write(root, "gen/out.txt", f"v = {value}\n")
     _write(root, "src/in.txt", f"v = {value}\n")
     assert _hits(_scan_json(root, cfg, capsys)) == {("zed", "src/in.txt", 1)}
+
+
+def test_multiline_rule_locates_a_secret_below_the_match_start(tmp_path: Path) -> None:
+    cfg = tmp_path / "wrapped.toml"
+    cfg.write_text(
+        '[[rules]]\nid = "wrapped"\ndescription = "Wrapped password"\n'
+        "regex = '''(?s)password\\s*=\\s*\\(\\s*\"([^\"]{8,})\"'''\n"
+        'keywords = ["password"]\n'
+    )
+    secret = fakes.password("wrapped")
+    src = f'x = 1\nconnect(\n    password=(\n        "{secret}"\n    ),\n)\n'
+    detector = Detector(load_rule_file(cfg), Config())
+    (f,) = detector.scan_text("a.txt", src)
+    assert (f.span.line, f.span.column, f.span.end_line, f.span.end_column) == (
+        4,
+        10,
+        4,
+        10 + len(secret),
+    )
+    # an allow marker on the match's first line suppresses it
+    marked = src.replace("password=(", "password=(  # gitleaks:allow")
+    assert detector.scan_text("a.txt", marked) == []

@@ -23,6 +23,7 @@ from credmigrate.rules import Rule, assemble
 
 ALLOW_MARKERS = (b"credmigrate:allow", b"gitleaks:allow", b"pragma: allowlist secret")
 _ALLOW_RE = re.compile(rb"credmigrate:allow|gitleaks:allow|pragma: allowlist secret")
+_ALLOW_TEXT = re.compile(_ALLOW_RE.pattern.decode())
 _CONF_ORDER = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 _SNIFF = 8192
 _LONG_LINE = 4096
@@ -182,11 +183,15 @@ class Detector:
             if not self._path_ok(rule, path):
                 continue
             for m in rule.compiled.finditer(text):
-                line_no = text.count("\n", 0, m.start()) + 1
-                line_start = text.rfind("\n", 0, m.start()) + 1
-                line_end = text.find("\n", m.start())
+                # positions from the secret, which may start lines below the match
+                gi = _secret_group(rule, m)
+                at = m.start(gi) if gi else m.start()
+                line_no = text.count("\n", 0, at) + 1
+                line_start = text.rfind("\n", 0, at) + 1
+                line_end = text.find("\n", at)
                 line = text[line_start : len(text) if line_end == -1 else line_end]
-                if _ALLOW_RE.search(line.encode("utf-8", "replace")):
+                first = text.rfind("\n", 0, m.start()) + 1
+                if _ALLOW_TEXT.search(text[first : max(line_start, first)] + line):
                     continue
                 f = self._accept(rule, path, text, m, line_no, line_start, line_text=line)
                 if f is not None:
