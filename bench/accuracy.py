@@ -74,7 +74,9 @@ def score_files(found: tuple[peers.Finding, ...], truth: dict[str, Truth]) -> di
     return scores
 
 
-def summary(scores: dict[str, FileScore], truth: dict[str, Truth]) -> tuple[float, float, float, float, int, int]:
+def summary(
+    scores: dict[str, FileScore], truth: dict[str, Truth]
+) -> tuple[float, float, float, float, int, int]:
     tp = sum(s.tp for s in scores.values())
     fp = sum(s.fp for s in scores.values())
     flagged = sum(s.flagged for s in scores.values())
@@ -94,7 +96,9 @@ def cell(s: FileScore | None, t: Truth) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("repo", nargs="?", type=Path, default=repos.MIRRORS / repos.LEAKY_REPO / "repo")
     ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     ap.add_argument("-v", "--verbose", action="store_true", help="per-file breakdown")
@@ -119,13 +123,43 @@ def main(argv: list[str] | None = None) -> int:
         per_tool[name] = scores
         p, r, f1, strict, tp, fp = summary(scores, truth)
         flagged = sum(s.flagged for s in scores.values())
-        rows.append([name, f"{p:.3f}", f"{r:.3f}", f"{f1:.3f}", f"{strict:.3f}", f"{tp}/{risk_total}", fp, flagged, f"{res.wall:.2f}", ""])
+        rows.append(
+            [
+                name,
+                f"{p:.3f}",
+                f"{r:.3f}",
+                f"{f1:.3f}",
+                f"{strict:.3f}",
+                f"{tp}/{risk_total}",
+                fp,
+                flagged,
+                f"{res.wall:.2f}",
+                "",
+            ]
+        )
     out = table.render(
-        ["tool", "precision", "recall", "F1", "strict P", "TP/risk", "FP", "lines", "wall s", "note"], rows
+        [
+            "tool",
+            "precision",
+            "recall",
+            "F1",
+            "strict P",
+            "TP/risk",
+            "FP",
+            "lines",
+            "wall s",
+            "note",
+        ],
+        rows,
     )
     print(out)
     if args.verbose:
-        out += "\n\n" + breakdown(per_tool, truth) + "\n\n" + credmigrate_detail(results, per_tool, truth)
+        out += (
+            "\n\n"
+            + breakdown(per_tool, truth)
+            + "\n\n"
+            + credmigrate_detail(results, per_tool, truth)
+        )
     if not args.no_save:
         table.save("accuracy (Leaky Repo)", "python bench/accuracy.py --verbose", out)
     return 0
@@ -144,7 +178,9 @@ def breakdown(per_tool: dict[str, dict[str, FileScore]], truth: dict[str, Truth]
 
 
 def credmigrate_detail(
-    results: dict[str, peers.Result], per_tool: dict[str, dict[str, FileScore]], truth: dict[str, Truth]
+    results: dict[str, peers.Result],
+    per_tool: dict[str, dict[str, FileScore]],
+    truth: dict[str, Truth],
 ) -> str:
     """Files where credmigrate misses risk lines or flags extra lines, with its lines and rule ids."""
     scores, res = per_tool.get("credmigrate"), results.get("credmigrate")
@@ -153,7 +189,9 @@ def credmigrate_detail(
     by_file: dict[str, list[str]] = defaultdict(list)
     for f in sorted(res.findings, key=lambda f: (f.path, f.line)):
         by_file[f.path].append(f"{f.line}:{f.rule}")
-    out = ["credmigrate: files with missed risk lines (-N) or false-positive lines (+N); its line:rule"]
+    out = [
+        "credmigrate: files with missed risk lines (-N) or false-positive lines (+N); its line:rule"
+    ]
     for path, s in sorted(scores.items()):
         missed = truth.get(path, Truth(0, 0)).risk - s.tp
         if path.startswith(EXCLUDED) or not (missed or s.fp):

@@ -66,10 +66,7 @@ class Peer:
 def _rel(path: str, root: Path) -> str:
     p = path.removeprefix("./")
     if os.path.isabs(p):
-        try:
-            p = os.path.relpath(os.path.realpath(p), os.path.realpath(root))
-        except ValueError:
-            pass
+        p = os.path.relpath(os.path.realpath(p), os.path.realpath(root))
     return p.replace(os.sep, "/")
 
 
@@ -85,9 +82,10 @@ CREDMIGRATE_EXE = [repos.default_credmigrate()]
 def _cm_argv(mode: str, root: Path, files: Sequence[str], report: Path) -> list[str]:
     exe = str(CREDMIGRATE_EXE[0])
     if mode == "staged":
-        return [exe, "scan", "--staged", "--format", "json", *files]
+        # the entry of credmigrate's .pre-commit-hooks.yaml, plus JSON to count findings
+        return [exe, "scan", "--staged", "--no-progress", "--format", "json", *files]
     history = ["--history"] if mode == "git" else []
-    return [exe, "scan", *history, str(root), "--format", "json"]
+    return [exe, "scan", *history, "--no-progress", str(root), "--format", "json"]
 
 
 def _cm_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
@@ -105,12 +103,15 @@ def _gitleaks_exe() -> Path:
 
 def _gl_argv(mode: str, root: Path, files: Sequence[str], report: Path) -> list[str]:
     common = ["--no-banner", "--redact", "-l", "error", "-f", "json", "-r", str(report)]
-    sub = {"dir": ["dir"], "git": ["git"], "staged": ["git", "--staged"]}[mode]
+    sub = {"dir": ["dir"], "git": ["git"], "staged": ["git", "--pre-commit", "--staged"]}[mode]
     return [str(_gitleaks_exe()), *sub, *common, "--exit-code", "0", str(root)]
 
 
 def _gl_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
-    return [Finding(_rel(f["File"], root), int(f["StartLine"]), None, f["RuleID"]) for f in _load(report)]
+    return [
+        Finding(_rel(f["File"], root), int(f["StartLine"]), None, f["RuleID"])
+        for f in _load(report)
+    ]
 
 
 # --- betterleaks ------------------------------------------------------------------------------
@@ -128,7 +129,9 @@ def _bl_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
     data = _load(report)
     found = data.get("findings") or [] if isinstance(data, dict) else []
     return [
-        Finding(_rel(f["location"]["path"], root), int(f["location"]["start_line"]), None, f["rule_id"])
+        Finding(
+            _rel(f["location"]["path"], root), int(f["location"]["start_line"]), None, f["rule_id"]
+        )
         for f in found
     ]
 
@@ -158,11 +161,22 @@ def _ds_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
 def _th_argv(mode: str, root: Path, files: Sequence[str], report: Path) -> list[str]:
     # dir mode = current files only (--no-history); git mode = its defaults (history + current)
     history = ["--no-history"] if mode == "dir" else []
-    return [str(repos.peers_bin("trufflehog3")), "-z", *history, "-f", "JSON", "-o", str(report), str(root)]
+    return [
+        str(repos.peers_bin("trufflehog3")),
+        "-z",
+        *history,
+        "-f",
+        "JSON",
+        "-o",
+        str(report),
+        str(root),
+    ]
 
 
 def _th_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
-    return [Finding(_rel(f["path"], root), int(f["line"]), None, f["rule"]["id"]) for f in _load(report)]
+    return [
+        Finding(_rel(f["path"], root), int(f["line"]), None, f["rule"]["id"]) for f in _load(report)
+    ]
 
 
 # --- credsweeper ------------------------------------------------------------------------------
@@ -195,8 +209,20 @@ PEERS: dict[str, Peer] = {
         Peer("credmigrate", lambda: CREDMIGRATE_EXE[0], MODES, _cm_argv, _cm_parse),
         Peer("gitleaks", _gitleaks_exe, MODES, _gl_argv, _gl_parse),
         Peer("betterleaks", _betterleaks_exe, MODES, _bl_argv, _bl_parse),
-        Peer("detect-secrets", lambda: repos.peers_bin("detect-secrets"), ("dir", "staged"), _ds_argv, _ds_parse),
-        Peer("trufflehog3", lambda: repos.peers_bin("trufflehog3"), ("dir", "git"), _th_argv, _th_parse),
+        Peer(
+            "detect-secrets",
+            lambda: repos.peers_bin("detect-secrets"),
+            ("dir", "staged"),
+            _ds_argv,
+            _ds_parse,
+        ),
+        Peer(
+            "trufflehog3",
+            lambda: repos.peers_bin("trufflehog3"),
+            ("dir", "git"),
+            _th_argv,
+            _th_parse,
+        ),
         Peer("kingfisher", lambda: repos.peers_bin("python"), ("dir",), _kf_argv, _kf_parse),
         Peer("credsweeper", lambda: repos.peers_bin("credsweeper"), ("dir",), _cs_argv, _cs_parse),
     )

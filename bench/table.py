@@ -71,6 +71,12 @@ def save(section: str, command: str, body: str) -> None:
         f"Command: `{command}`\n\n```\n{body.rstrip()}\n```\n<!-- {section}:end -->\n"
     )
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results (latest run)\n\n"
-    pattern = re.compile(rf"<!-- {re.escape(section)}:start -->.*?<!-- {re.escape(section)}:end -->\n", re.S)
-    text = pattern.sub(lambda _m: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block
+    pattern = re.compile(
+        rf"<!-- {re.escape(section)}:start -->.*?<!-- {re.escape(section)}:end -->\n", re.S
+    )
+    text = (
+        pattern.sub(lambda _m: block, text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + block
+    )
     RESULTS.write_text(text)

@@ -1,0 +1,105 @@
+"""Pre-commit hook latency: a commit of 5 changed files in a real repository.
+
+A private clone (bench/.cache/hook-<name>) gets 5 tracked Python files changed and staged; then
+each tool is invoked the way its own pre-commit hook does it, whole process, start-up included:
+  credmigrate     credmigrate scan --staged --no-progress FILES...   (its .pre-commit-hooks.yaml)
+  gitleaks        gitleaks git --pre-commit --staged .               (gitleaks' hook entry)
+  betterleaks     betterleaks git --staged .
+  detect-secrets  detect-secrets-hook FILES...
+Wall = median of N runs (default 10, tools interleaved). Ratio = peer / credmigrate.
+
+Usage: python bench/hook.py [GIT_DIR] [-n 10] [--tools a,b] [--setup]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import measure
+import peers
+import repos
+import table
+
+DEFAULT_TOOLS = ("credmigrate", "gitleaks", "betterleaks", "detect-secrets")
+CHANGED = 5
+
+
+def stage_commit(src: Path) -> tuple[Path, list[str]]:
+    """Reset the hook clone to HEAD and stage edits to the first 5 tracked .py files."""
+    root = repos.clone(src, "hook-" + repos.repo_name(src))
+
+    def git(*a: str) -> str:
+        return subprocess.run(
+            ["git", *a], cwd=root, check=True, capture_output=True, text=True
+        ).stdout
+
+    git("reset", "--quiet", "--hard", "HEAD")  # this clone is the benchmark's own scratch copy
+    files = [f for f in git("ls-files", "*.py").split() if "/" in f][:CHANGED]
+    for i, rel in enumerate(files):
+        with (root / rel).open("a") as fh:
+            fh.write(f"\n\ndef _bench_hook_change_{i}() -> int:\n    return {i}\n")
+    git("add", "--", *files)
+    return root, files
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("repo", nargs="?", type=Path, default=repos.default_sources()[0])
+    ap.add_argument("-n", "--runs", type=int, default=10)
+    ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
+    table.common_args(ap)
+    args = ap.parse_args(argv)
+    if args.setup:
+        repos.setup()
+    if args.credmigrate:
+        peers.CREDMIGRATE_EXE[0] = args.credmigrate.resolve()
+    root, files = stage_commit(args.repo)
+    tools = args.tools.split(",")
+    results: dict[str, list[peers.Result]] = {t: [] for t in tools}
+    for _ in range(args.runs):
+        for tool in tools:
+            if not results[tool] or results[tool][-1].ok:
+                results[tool].append(
+                    peers.scan(tool, "staged", root, files=files, timeout=args.timeout)
+                )
+    cm = results.get("credmigrate", [])
+    cm_ok = bool(cm) and all(r.ok for r in cm)
+    cm_wall = measure.median([r.wall for r in cm]) if cm_ok else float("nan")
+    rows: list[list[object]] = []
+    for tool, rs in results.items():
+        if not rs or not rs[-1].ok:
+            rows.append([tool, "-", "-", "-", "-", "-", rs[-1].error if rs else "not run"])
+            continue
+        walls = sorted(r.wall for r in rs)
+        wall = measure.median(walls)
+        rows.append(
+            [
+                tool,
+                f"{wall * 1000:.0f}",
+                f"{walls[0] * 1000:.0f}-{walls[-1] * 1000:.0f}",
+                table.mib(max(r.peak_kib for r in rs)),
+                len(rs[-1].findings),
+                table.ratio(wall, cm_wall),
+                "",
+            ]
+        )
+    out = table.render(
+        ["tool", "median ms", "range ms", "peak MiB", "findings", "vs cm", "note"], rows
+    )
+    out += (
+        f"\n{root.name}: {CHANGED} staged files ({', '.join(files)}); median of {args.runs} runs; "
+        "'vs cm' = peer / credmigrate (>1: credmigrate faster)"
+    )
+    print(out)
+    if not args.no_save:
+        table.save("hook (5 staged files)", f"python bench/hook.py -n {args.runs}", out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
