@@ -150,8 +150,14 @@ def documented_example(value: str) -> str | None:
     return None
 
 
+_UUID_DASHED = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+
+
 def uuid_like(value: str) -> str | None:
-    return "uuid" if _UUID.match(value.strip()) else None
+    """A UUID written as one (with dashes): 32 bare hex digits bound to a name are often API keys."""
+    return "uuid" if _UUID_DASHED.match(value.strip()) else None
 
 
 def hash_like(value: str) -> str | None:
