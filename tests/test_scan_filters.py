@@ -6,6 +6,8 @@ finding, so a test fails if the detector stops finding anything at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from credmigrate import filters
@@ -161,7 +163,7 @@ def test_lock_files_are_not_scanned_for_values(path: str) -> None:
     ],
 )
 def test_filter_functions_name_their_reason(
-    fn: filters.Callable[[str], str | None], value: str, reason: str
+    fn: Callable[[str], str | None], value: str, reason: str
 ) -> None:
     assert fn(value) == reason
     assert fn(CONTROL) is None
