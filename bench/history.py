@@ -6,7 +6,7 @@ object once with ``git cat-file --batch-all-objects --batch --unordered`` (both 
 A scanner that reads each blob once cannot beat that, so "vs floor" = tool wall / floor wall.
 Findings are each tool's own count (tools differ in what one finding is: per commit, per blob).
 
-Usage: python bench/history.py [GIT_DIR ...] [-n 1] [--tools a,b] [--setup]
+Usage: python bench/history.py [GIT_DIR ...] [-n 1] [--tools a,b] [--reuse-peers] [--setup]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 import measure
 import peers
 import repos
+import runner
 import table
 
 DEFAULT_TOOLS = ("credmigrate", "gitleaks", "betterleaks")
@@ -40,8 +41,52 @@ FLOOR = (
 
 
 def floor(root: Path, runs: int, timeout: float) -> measure.Run:
-    best = [measure.run(["sh", "-c", FLOOR], cwd=root, timeout=timeout) for _ in range(runs)]
-    return min(best, key=lambda r: r.wall)
+    """The fastest of ``runs`` floor measurements (the first also warms the page cache)."""
+    tries = [measure.run(["sh", "-c", FLOOR], cwd=root, timeout=timeout) for _ in range(runs)]
+    return min(tries, key=lambda r: r.wall)
+
+
+def rows_for(
+    name: str, commits: int, results: dict[str, runner.Summary], fl: measure.Run
+) -> list[list[object]]:
+    cm = results.get("credmigrate")
+    base = cm if cm is not None and cm.ok else None
+    rows: list[list[object]] = []
+    for tool, sm in results.items():
+        if not sm.ok:
+            rows.append([name, commits, tool, "-", "-", "-", "-", "-", "-", sm.error])
+            continue
+        rows.append(
+            [
+                name,
+                commits,
+                tool,
+                f"{sm.wall:.2f}",
+                table.mib(sm.peak_kib),
+                sm.findings,
+                table.ratio(sm.wall, base.wall) if base else "n/a",
+                table.ratio(sm.peak_kib, base.peak_kib) if base else "n/a",
+                table.ratio(sm.wall, fl.wall),
+                sm.note,
+            ]
+        )
+    note = "" if fl.returncode == 0 else f"exit {fl.returncode}"
+    cm_vs = table.ratio(fl.wall, base.wall) if base else "n/a"
+    rows.append(
+        [
+            name,
+            commits,
+            "git I/O floor",
+            f"{fl.wall:.2f}",
+            table.mib(fl.peak_kib),
+            "-",
+            cm_vs,
+            "-",
+            "1.00x",
+            note,
+        ]
+    )
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,74 +96,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("repos", nargs="*", type=Path)
     ap.add_argument("-n", "--runs", type=int, default=1)
     ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
+    ap.add_argument("--reuse-peers", action="store_true", help="reuse stored peer runs (reuse.py)")
     table.common_args(ap)
     args = ap.parse_args(argv)
     if args.setup:
         repos.setup()
     if args.credmigrate:
         peers.CREDMIGRATE_EXE[0] = args.credmigrate.resolve()
-    tools = args.tools.split(",")
     rows: list[list[object]] = []
     for src in args.repos or repos.default_sources():
         root = repos.clone(src)
-        commits = repos.commit_count(root)
-        fl = floor(root, max(1, args.runs), args.timeout)  # also warms the page cache
-        results: dict[str, list[peers.Result]] = {t: [] for t in tools}
-        for _ in range(args.runs):
-            for tool in tools:
-                if not results[tool] or results[tool][-1].ok:
-                    results[tool].append(peers.scan(tool, "git", root, timeout=args.timeout))
-        cm = results.get("credmigrate", [])
-        cm_ok = bool(cm) and all(r.ok for r in cm)
-        cm_wall = measure.median([r.wall for r in cm]) if cm_ok else float("nan")
-        cm_peak = max((r.peak_kib for r in cm), default=0) if cm_ok else 0
-        for tool, rs in results.items():
-            if not rs or not rs[-1].ok:
-                rows.append(
-                    [
-                        root.name,
-                        commits,
-                        tool,
-                        "-",
-                        "-",
-                        "-",
-                        "-",
-                        "-",
-                        "-",
-                        rs[-1].error if rs else "not run",
-                    ]
-                )
-                continue
-            wall, peak = measure.median([r.wall for r in rs]), max(r.peak_kib for r in rs)
-            rows.append(
-                [
-                    root.name,
-                    commits,
-                    tool,
-                    f"{wall:.2f}",
-                    table.mib(peak),
-                    len(rs[-1].findings),
-                    table.ratio(wall, cm_wall),
-                    table.ratio(peak, cm_peak),
-                    table.ratio(wall, fl.wall),
-                    "",
-                ]
-            )
-        note = "" if fl.returncode == 0 else f"exit {fl.returncode}"
-        rows.append(
-            [
-                root.name,
-                commits,
-                "git I/O floor",
-                f"{fl.wall:.2f}",
-                table.mib(fl.peak_kib),
-                "-",
-                table.ratio(fl.wall, cm_wall),
-                "-",
-                "1.00x",
-                note,
-            ]
+        fl = floor(root, 2, args.timeout)
+        results = runner.collect(
+            root,
+            args.tools.split(","),
+            "git",
+            runs=args.runs,
+            timeout=args.timeout,
+            reuse_peers=args.reuse_peers,
         )
+        rows += rows_for(root.name, repos.commit_count(root), results, fl)
         print(f"done {root.name}", file=sys.stderr)
     out = table.render(HEADERS, rows)
     out += (

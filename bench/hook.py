@@ -18,9 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import measure
 import peers
 import repos
+import runner
 import table
 
 DEFAULT_TOOLS = ("credmigrate", "gitleaks", "betterleaks", "detect-secrets")
@@ -59,33 +59,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.credmigrate:
         peers.CREDMIGRATE_EXE[0] = args.credmigrate.resolve()
     root, files = stage_commit(args.repo)
-    tools = args.tools.split(",")
-    results: dict[str, list[peers.Result]] = {t: [] for t in tools}
-    for _ in range(args.runs):
-        for tool in tools:
-            if not results[tool] or results[tool][-1].ok:
-                results[tool].append(
-                    peers.scan(tool, "staged", root, files=files, timeout=args.timeout)
-                )
-    cm = results.get("credmigrate", [])
-    cm_ok = bool(cm) and all(r.ok for r in cm)
-    cm_wall = measure.median([r.wall for r in cm]) if cm_ok else float("nan")
+    results = runner.collect(
+        root, args.tools.split(","), "staged", runs=args.runs, timeout=args.timeout, files=files
+    )
+    cm = results.get("credmigrate")
+    base = cm if cm is not None and cm.ok else None
     rows: list[list[object]] = []
-    for tool, rs in results.items():
-        if not rs or not rs[-1].ok:
-            rows.append([tool, "-", "-", "-", "-", "-", rs[-1].error if rs else "not run"])
+    for tool, sm in results.items():
+        if not sm.ok:
+            rows.append([tool, "-", "-", "-", "-", "-", sm.error])
             continue
-        walls = sorted(r.wall for r in rs)
-        wall = measure.median(walls)
+        walls = sorted(r.wall for r in sm.runs)
         rows.append(
             [
                 tool,
-                f"{wall * 1000:.0f}",
+                f"{sm.wall * 1000:.0f}",
                 f"{walls[0] * 1000:.0f}-{walls[-1] * 1000:.0f}",
-                table.mib(max(r.peak_kib for r in rs)),
-                len(rs[-1].findings),
-                table.ratio(wall, cm_wall),
-                "",
+                table.mib(sm.peak_kib),
+                sm.findings,
+                table.ratio(sm.wall, base.wall) if base else "n/a",
+                sm.note,
             ]
         )
     out = table.render(

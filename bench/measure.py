@@ -10,6 +10,7 @@ Peak memory is the larger of two figures, both covering the whole process tree:
 from __future__ import annotations
 
 import os
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -99,7 +100,14 @@ def run(
         proc = subprocess.Popen(full, cwd=cwd, stdout=out, stderr=err, stdin=inp, env=env)
         sampler = _Sampler(proc.pid)
         sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            # `timeout` runs in its own process group: stop it (it passes SIGTERM on), then leave
+            proc.terminate()
+            os.wait4(proc.pid, 0)
+            sampler.stop.set()
+            raise
         wall = time.perf_counter() - start
         sampler.stop.set()
         sampler.join()
@@ -114,6 +122,15 @@ def run(
             wall=wall,
             peak_kib=max(int(usage.ru_maxrss), sampler.peak),
         )
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+# so that `kill <bench pid>` also stops the tool being measured (see run())
+if threading.current_thread() is threading.main_thread():
+    signal.signal(signal.SIGTERM, _exit_on_term)
 
 
 def median(values: Sequence[float]) -> float:

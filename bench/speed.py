@@ -17,9 +17,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import measure
 import peers
 import repos
+import runner
 import table
 
 DEFAULT_TOOLS = ("credmigrate", "detect-secrets", "gitleaks", "betterleaks")
@@ -44,47 +44,26 @@ def warm(root: Path) -> None:
     )
 
 
-def bench_repo(
-    root: Path, tools: list[str], runs: int, mode: str, timeout: float, slow: float
-) -> dict[str, list[peers.Result]]:
-    results: dict[str, list[peers.Result]] = {t: [] for t in tools}
-    for _ in range(runs):
-        for tool in tools:
-            if results[tool] and not results[tool][-1].ok:
-                continue  # a tool that failed once is reported, not retried
-            if results[tool] and results[tool][0].wall > slow:
-                continue  # one run of a minutes-long scan is precise enough
-            results[tool].append(peers.scan(tool, mode, root, timeout=timeout))
-    return results
-
-
-def rows_for(name: str, size: int, results: dict[str, list[peers.Result]]) -> list[list[object]]:
-    def figures(rs: list[peers.Result]) -> tuple[float, int]:
-        return measure.median([r.wall for r in rs]), max(r.peak_kib for r in rs)
-
-    cm = results.get("credmigrate", [])
-    cm_ok = bool(cm) and all(r.ok for r in cm)
-    cm_wall, cm_peak = figures(cm) if cm_ok else (float("nan"), 0)
+def rows_for(name: str, size: int, results: dict[str, runner.Summary]) -> list[list[object]]:
+    cm = results.get("credmigrate")
+    base = cm if cm is not None and cm.ok else None
     rows: list[list[object]] = []
-    for tool, rs in results.items():
-        if not rs or not rs[-1].ok:
-            why = rs[-1].error if rs else "not run"
-            rows.append([name, f"{size / 1e6:.1f}", tool, "-", "-", "-", "-", "-", "-", why])
+    for tool, sm in results.items():
+        if not sm.ok:
+            rows.append([name, f"{size / 1e6:.1f}", tool, "-", "-", "-", "-", "-", "-", sm.error])
             continue
-        wall, peak = figures(rs)
-        note = f"{len(rs)} run(s)" if len(rs) != max(len(r) for r in results.values()) else ""
         rows.append(
             [
                 name,
                 f"{size / 1e6:.1f}",
                 tool,
-                f"{wall:.2f}",
-                table.mib(peak),
-                f"{size / 1e6 / wall:.1f}",
-                len(rs[-1].findings),
-                table.ratio(wall, cm_wall) if cm_ok else "n/a",
-                table.ratio(peak, cm_peak) if cm_ok else "n/a",
-                note,
+                f"{sm.wall:.2f}",
+                table.mib(sm.peak_kib),
+                f"{size / 1e6 / sm.wall:.1f}",
+                sm.findings,
+                table.ratio(sm.wall, base.wall) if base else "n/a",
+                table.ratio(sm.peak_kib, base.peak_kib) if base else "n/a",
+                sm.note,
             ]
         )
     return rows
@@ -98,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-n", "--runs", type=int, default=3)
     ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     ap.add_argument("--slow", type=float, default=60.0, help="run a tool once if it takes longer")
+    ap.add_argument("--reuse-peers", action="store_true", help="reuse stored peer runs (reuse.py)")
     table.common_args(ap)
     args = ap.parse_args(argv)
     if args.setup:
@@ -111,9 +91,16 @@ def main(argv: list[str] | None = None) -> int:
         root = repos.clone(src)
         size = repos.tracked_bytes(root)
         warm(root)
-        rows += rows_for(
-            root.name, size, bench_repo(root, tools, args.runs, "dir", args.timeout, args.slow)
+        results = runner.collect(
+            root,
+            tools,
+            "dir",
+            runs=args.runs,
+            timeout=args.timeout,
+            slow=args.slow,
+            reuse_peers=args.reuse_peers,
         )
+        rows += rows_for(root.name, size, results)
         print(f"done {root.name}", file=sys.stderr)
     out = table.render(HEADERS, rows)
     out += f"\nwall = median of {args.runs} runs (1 if the first took > {args.slow:g} s); ratios = peer / credmigrate (>1: credmigrate faster or smaller)"

@@ -1,0 +1,65 @@
+"""Optional reuse of the PEERS' measured runs (``--reuse-peers``), so that tuning credmigrate doesn't
+mean waiting again for a 15-minute detect-secrets scan. Runs are keyed by script mode, tool, its
+executable's size+mtime and the repository's HEAD; a reused row is labelled with its date.
+credmigrate itself is never reused. Stored in bench/.cache/peer-runs.json (no secret values).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import peers
+import repos
+
+STORE = repos.CACHE / "peer-runs.json"
+
+
+def _key(mode: str, tool: str, root: Path) -> str:
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True
+    ).stdout.strip()
+    exe = peers.PEERS[tool].exe()
+    stamp = f"{exe.stat().st_size}:{int(exe.stat().st_mtime)}" if exe.exists() else "missing"
+    return f"{mode}|{tool}|{stamp}|{root.name}|{head}"
+
+
+def _load() -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(STORE.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data
+
+
+def get(mode: str, tool: str, root: Path) -> tuple[list[peers.Result], str] | None:
+    """Stored successful runs of ``tool`` (never credmigrate) and the date they were measured."""
+    if tool == "credmigrate":
+        return None
+    entry = _load().get(_key(mode, tool, root))
+    if not entry:
+        return None
+    found = tuple(peers.Finding(p, n, None, r) for p, n, r in entry["findings"])
+    runs = [
+        peers.Result(tool, found, w, k) for w, k in zip(entry["walls"], entry["peaks"], strict=True)
+    ]
+    return runs, str(entry["date"])
+
+
+def put(mode: str, tool: str, root: Path, runs: list[peers.Result]) -> None:
+    if tool == "credmigrate" or not runs or not all(r.ok for r in runs):
+        return
+    data = _load()
+    data[_key(mode, tool, root)] = {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "walls": [r.wall for r in runs],
+        "peaks": [r.peak_kib for r in runs],
+        "findings": [[f.path, f.line, f.rule] for f in runs[-1].findings],
+    }
+    STORE.parent.mkdir(parents=True, exist_ok=True)
+    tmp = STORE.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    tmp.replace(STORE)
