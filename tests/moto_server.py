@@ -157,9 +157,15 @@ class FaultProxy:
         if drop_after:
             h.close_connection = True
             return
-        if self.tamper_reads and op == "GetSecretValue" and resp.status == 200:
+        if (
+            self.tamper_reads
+            and op in ("GetSecretValue", "BatchGetSecretValue")
+            and resp.status == 200
+        ):
             doc = json.loads(data)
-            doc["SecretString"] = "tampered-" + str(doc.get("SecretString", ""))[:3]
+            for item in [doc, *doc.get("SecretValues", [])]:
+                if "SecretString" in item:
+                    item["SecretString"] = "tampered-" + str(item["SecretString"])[:3]
             data = json.dumps(doc).encode()
         h.send_response(resp.status)
         for k, v in resp.getheaders():

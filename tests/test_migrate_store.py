@@ -74,3 +74,33 @@ def test_too_large_value_is_refused_before_any_call(moto: MotoServer) -> None:
 def test_unknown_profile_is_bad_input(moto: MotoServer) -> None:
     with pytest.raises(BadInputError, match="profile not found"):
         SecretStore(StoreSettings(profile="nope"))
+
+
+def test_get_many_batches_reads_and_reports_missing_and_deleted(moto: MotoServer) -> None:
+    store = SecretStore()
+    a, b = fakes.password("a"), fakes.password("b")
+    store.create("m/a", a)
+    store.create("m/b", b)
+    store.create("m/gone", fakes.password("g"))
+    store.delete("m/gone")
+    before = dict(store.calls.counts)
+    got = store.get_many(["m/a", "m/b", "m/missing", "m/gone"])
+    assert got["m/a"] is not None and got["m/a"].value == a
+    assert got["m/b"] is not None and got["m/b"].value == b
+    assert got["m/missing"] is None
+    gone = got["m/gone"]
+    assert gone is not None and gone.deleted
+    assert store.calls.counts["BatchGetSecretValue"] == before.get("BatchGetSecretValue", 0) + 1
+    assert store.calls.counts.get("GetSecretValue", 0) == before.get("GetSecretValue", 0) + 1
+
+
+def test_get_many_falls_back_when_the_batch_api_is_denied(fault_proxy: FaultProxy) -> None:
+    store = SecretStore()
+    value = fakes.password("fb")
+    store.create("fb/a", value)
+    fault_proxy.deny_ops = frozenset({"BatchGetSecretValue"})
+    got = store.get_many(["fb/a", "fb/none"])
+    assert got["fb/a"] is not None and got["fb/a"].value == value and got["fb/none"] is None
+    store.get_many(["fb/a"])
+    assert fault_proxy.counts["BatchGetSecretValue"] == 1  # not asked again once denied
+    assert fault_proxy.counts["GetSecretValue"] == 3

@@ -13,18 +13,20 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from credmigrate.errors import BadInputError, CredmigrateError, StoreError, VerifyError
 from credmigrate.fingerprint import secret_hash
 from credmigrate.journal import CONFLICT, CREATED, FAILED, UNCHANGED, UPDATED, Entry, Journal
 from credmigrate.plan import Plan, SecretPlan
 from credmigrate.rewrites_bridge import write_code_changes
-from credmigrate.store import RemoteSecret, SecretStore, check_size
+from credmigrate.store import BATCH, RemoteSecret, SecretStore, check_size
 
+_T = TypeVar("_T")
 WRITES_PER_SECOND = 40.0  # below Secrets Manager's ~50/s CreateSecret/PutSecretValue quota
 MAX_WORKERS = 16
 
@@ -112,23 +114,58 @@ def _token(sp: SecretPlan, kind: str) -> str:
 
 
 class _Uploader:
+    """Three phases, each concurrent: read what exists (batched), write what's missing or
+    different (rate-limited), read back everything written (batched) and compare."""
+
     def __init__(
         self, plan: Plan, store: SecretStore, journal: Journal, opts: ApplyOptions
     ) -> None:
         self.plan, self.store, self.journal, self.opts = plan, store, journal, opts
         self.limiter = RateLimiter(opts.writes_per_second)
         self.stop = threading.Event()
+        self.entries: dict[str, Entry] = {}
+        self.errors: list[CredmigrateError] = []
+        self._lock = threading.Lock()
 
-    def one(self, sp: SecretPlan) -> Entry | None:
-        if self.stop.is_set():
-            return None
+    def _run(self, pool: ThreadPoolExecutor, fn: Callable[[_T], None], items: Sequence[_T]) -> None:
+        def guarded(item: _T) -> None:
+            if self.stop.is_set():
+                return
+            try:
+                fn(item)
+            except CredmigrateError as exc:
+                if not isinstance(exc, VerifyError):
+                    self.stop.set()
+                with self._lock:
+                    self.errors.append(exc)
+
+        list(pool.map(guarded, items))
+
+    def _entry(self, sp: SecretPlan) -> Entry:
+        value = self.plan.values[sp.name]
+        fps = [fp for k in sp.keys for fp in k.fingerprints]
+        return Entry(sp.name, secret_hash(value), fps)
+
+    def read(self, names: Sequence[str]) -> dict[str, RemoteSecret | None]:
+        out: dict[str, RemoteSecret | None] = {}
+        out.update(self.store.get_many(names))
+        return out
+
+    def decide(self, batch: tuple[SecretPlan, ...]) -> None:
+        """Phase 1+2 for one batch of names: read them, then create/update/compare each."""
+        remote = self.read([sp.name for sp in batch])
+        for sp in batch:
+            if self.stop.is_set():
+                return
+            self._one(sp, remote.get(sp.name))
+
+    def _one(self, sp: SecretPlan, remote: RemoteSecret | None) -> None:
         value = self.plan.values[sp.name]
         o = self.plan.options
-        entry = Entry(sp.name, secret_hash(value), [fp for k in sp.keys for fp in k.fingerprints])
+        entry = self._entry(sp)
         try:
-            remote = self.store.get(sp.name)
             if remote is None:
-                self._gate()
+                self.limiter.wait()
                 written = self.store.create(
                     sp.name,
                     value,
@@ -138,36 +175,25 @@ class _Uploader:
                     replica_regions=o.replica_regions,
                     token=_token(sp, "create"),
                 )
-                if written is not None:
-                    entry.outcome, entry.arn, entry.version_id = (
-                        CREATED,
-                        written.arn,
-                        written.version_id,
-                    )
-                else:
-                    remote = self.store.get(sp.name)  # created concurrently by someone else
+                if written is None:  # created meanwhile by someone else: compare with it
+                    remote = self.store.get(sp.name)
                     if remote is None:
                         raise StoreError(f"secret {sp.name!r} vanished while being created")
+                else:
+                    entry.outcome, entry.arn = CREATED, written.arn
+                    entry.version_id = written.version_id
             if remote is not None:
                 self._existing(sp, value, remote, entry)
-            if entry.outcome in (CREATED, UPDATED):
-                self._verify(sp, value, entry)
-                if o.rotation_lambda and o.rotate_after_days:
-                    self._gate()
-                    self.store.rotate(sp.name, o.rotation_lambda, o.rotate_after_days)
         except CredmigrateError as exc:
-            if not isinstance(exc, VerifyError):
-                self.stop.set()
-            entry.outcome = FAILED if not entry.outcome else entry.outcome
-            entry.message = exc.message
-            self.journal.record(entry)
+            entry.outcome, entry.message = FAILED, exc.message
+            self._done(entry)
             raise
-        self.journal.record(entry)
-        return entry
+        self._done(entry)
 
-    def _gate(self) -> bool:
-        self.limiter.wait()
-        return True
+    def _done(self, entry: Entry) -> None:
+        with self._lock:
+            self.entries[entry.name] = entry
+        self.journal.record(entry)
 
     def _existing(self, sp: SecretPlan, value: str, remote: RemoteSecret, entry: Entry) -> None:
         entry.arn, entry.version_id = remote.arn, remote.version_id
@@ -179,22 +205,36 @@ class _Uploader:
         if remote.value is not None and covers(remote.value, value):
             entry.outcome, entry.verified = UNCHANGED, True
         elif self.opts.update_existing:
-            self._gate()
+            self.limiter.wait()
             written = self.store.put(sp.name, value, token=_token(sp, "put"))
             entry.outcome, entry.version_id = UPDATED, written.version_id
         else:
             entry.outcome = CONFLICT
             entry.message = "exists with a different value"
 
-    def _verify(self, sp: SecretPlan, value: str, entry: Entry) -> None:
-        back = self.store.get(sp.name)
-        if back is None or back.value != value:
-            entry.verified = False
-            raise VerifyError(
-                f"read-back of {sp.name!r} does not match what was uploaded; no source file "
-                "was changed"
-            )
-        entry.verified = True
+    def verify(self, names: tuple[str, ...]) -> None:
+        """Phase 3: read back what was written and compare with what was meant."""
+        back = self.read(names)
+        o = self.plan.options
+        for name in names:
+            entry = self.entries[name]
+            got = back.get(name)
+            if got is None or got.value != self.plan.values[name]:
+                entry.verified = False
+                self.journal.record(entry)
+                raise VerifyError(
+                    f"read-back of {name!r} does not match what was uploaded; no source file "
+                    "was changed"
+                )
+            entry.verified = True
+            self.journal.record(entry)
+            if o.rotation_lambda and o.rotate_after_days:
+                self.limiter.wait()
+                self.store.rotate(name, o.rotation_lambda, o.rotate_after_days)
+
+
+def _batches(items: Sequence[_T], n: int) -> list[tuple[_T, ...]]:
+    return [tuple(items[i : i + n]) for i in range(0, len(items), n)]
 
 
 def apply_plan(
@@ -214,23 +254,24 @@ def apply_plan(
     result = ApplyResult()
     journal.set_state("uploading")
     up = _Uploader(plan, store, journal, opts)
-    errors: list[CredmigrateError] = []
     workers = max(1, min(opts.max_workers, len(plan.secrets)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(up.one, sp) for sp in plan.secrets]
-        for fut in futures:
-            try:
-                entry = fut.result()
-            except CredmigrateError as exc:
-                errors.append(exc)
-                continue
-            if entry is not None:
-                result.entries.append(entry)
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            # Small batches keep every worker busy; each batch is one BatchGetSecretValue call.
+            size = max(1, min(BATCH, -(-len(plan.secrets) // workers)))
+            up._run(pool, up.decide, _batches(plan.secrets, size))
+            written = [n for n, e in up.entries.items() if e.outcome in (CREATED, UPDATED)]
+            if not up.errors:
+                up._run(pool, up.verify, _batches(sorted(written), BATCH))
+    finally:
+        journal.flush()
+    result.entries = sorted(up.entries.values(), key=lambda e: e.name)
     result.calls = dict(store.calls.counts)
     total = len(plan.secrets)
-    if errors:
+    if up.errors:
+        errors = up.errors
         first = next((e for e in errors if not isinstance(e, VerifyError)), errors[0])
-        done = len(result.entries)
+        done = sum(1 for e in result.entries if e.outcome != FAILED)
         tail = f" ({done} of {total} secrets stored; no source file changed; rerun to resume)"
         if isinstance(first, VerifyError):
             raise VerifyError(first.message + tail)

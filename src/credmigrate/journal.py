@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +22,7 @@ from credmigrate.errors import BadInputError
 
 JOURNAL_VERSION = 1
 JOURNAL_PATH = Path(".credmigrate") / "journal.json"
+FLUSH_SECONDS = 0.5
 
 # outcomes
 CREATED = "created"
@@ -49,6 +51,8 @@ class Journal:
     rewritten: list[str] = field(default_factory=list)
     state: str = "new"
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _dirty: bool = field(default=False, repr=False)
+    _saved_at: float = field(default=0.0, repr=False)
 
     @classmethod
     def load(cls, root: Path) -> Journal:
@@ -67,9 +71,21 @@ class Journal:
             ) from None
 
     def record(self, entry: Entry) -> None:
+        """Note an outcome; saved at most every :data:`FLUSH_SECONDS` (and by :meth:`flush`).
+
+        The store itself is the source of truth on a rerun (each name is read back before any
+        write), so an outcome lost in the last fraction of a second costs a read, not a value.
+        """
         with self._lock:
             self.entries[entry.name] = entry
-            self._save()
+            self._dirty = True
+            if time.monotonic() - self._saved_at >= FLUSH_SECONDS:
+                self._save()
+
+    def flush(self) -> None:
+        with self._lock:
+            if self._dirty:
+                self._save()
 
     def set_state(self, state: str, rewritten: list[str] | None = None) -> None:
         with self._lock:
@@ -89,6 +105,8 @@ class Journal:
 
     def _save(self) -> None:
         atomic_write(self.path, json.dumps(self.to_data(), indent=2) + "\n")
+        self._dirty = False
+        self._saved_at = time.monotonic()
 
 
 def atomic_write(path: Path, text: str, mode: int = 0o644) -> None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
 MAX_SECRET_BYTES = 65536  # the service's SecretString limit
+BATCH = 20  # BatchGetSecretValue's SecretIdList limit
 DEFAULT_MAX_ATTEMPTS = 8
 _WRITE_CALLS = frozenset(
     {
@@ -103,6 +104,7 @@ class SecretStore:
     def __init__(self, settings: StoreSettings | None = None) -> None:
         self.settings = settings or StoreSettings()
         self.calls = CallCounter()
+        self._batch_ok = True
         attempts = self.settings.max_attempts
         if attempts is None:
             env = os.environ.get("AWS_MAX_ATTEMPTS", "")
@@ -194,6 +196,45 @@ class SecretStore:
         if "SecretString" not in resp:
             return RemoteSecret(name, resp["ARN"], resp["VersionId"], value=None)
         return RemoteSecret(name, resp["ARN"], resp["VersionId"], value=resp["SecretString"])
+
+    def get_many(self, names: Sequence[str]) -> dict[str, RemoteSecret | None]:
+        """Current values of up to :data:`BATCH` names in one BatchGetSecretValue call.
+
+        Falls back to one GetSecretValue per name where the batch API is denied (it needs its
+        own IAM permission) or unavailable.
+        """
+        if not names:
+            return {}
+        if len(names) > BATCH:
+            raise ValueError(f"at most {BATCH} names per batch")
+        if not self._batch_ok:
+            return {n: self.get(n) for n in names}
+        try:
+            resp = self._client.batch_get_secret_value(SecretIdList=list(names))
+        except botocore.exceptions.ClientError as exc:
+            code = _error_code(exc)
+            if code in {"AccessDeniedException", "UnknownOperationException", "NotImplemented"}:
+                self._batch_ok = False
+                return {n: self.get(n) for n in names}
+            raise self._translate(exc, "read", names[0]) from None
+        except botocore.exceptions.BotoCoreError as exc:
+            raise self._translate(exc, "read", names[0]) from None
+        out: dict[str, RemoteSecret | None] = {}
+        for v in resp.get("SecretValues", []):
+            name = str(v["Name"])
+            out[name] = RemoteSecret(
+                name, str(v["ARN"]), str(v["VersionId"]), value=v.get("SecretString")
+            )
+        for err in resp.get("Errors", []):
+            sid, code = str(err.get("SecretId", "")), str(err.get("ErrorCode", ""))
+            if code == "ResourceNotFoundException":
+                out[sid] = None
+            else:  # deleted, denied for this one, ...: the single call explains it exactly
+                out[sid] = self.get(sid)
+        for n in names:
+            if n not in out:  # answered under its ARN only, or not at all: ask singly
+                out[n] = self.get(n)
+        return out
 
     def create(
         self,
