@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from tests.fakes_codemod import replacements
 
 ACC = "_credmigrate_secrets"
 NAME = "credmigrate/app/settings"
+GOLDEN = Path(__file__).parent / "golden"
 
 
 def _one(source: str, secret: str, key: str | None = "KEY") -> list[Replacement]:
@@ -209,3 +211,35 @@ def test_partial_overlap_needs_a_human() -> None:
     assert len(out.needs_human) == 1
     assert "overlaps" in out.needs_human[0][1]
     assert left not in out.new_source
+
+
+_IMPORT_SAMPLES = [
+    '# header\n"""Doc."""\nfrom __future__ import annotations\n\ntry:\n    import ujson as json\n'
+    "except ImportError:\n    import json\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+    "    from dataclasses import field\n\nX = 1\n",
+    "if True:\n    import os\nimport sys\ndef f(): pass\n",
+    "@decorator\nclass A:\n    pass\nimport late\n",
+    "def get_secret(name):\n    return name\n\n\nTOKEN = 1\n",
+]
+
+
+@pytest.mark.parametrize(
+    "source",
+    _IMPORT_SAMPLES + [p.read_text() for p in sorted(GOLDEN.glob("*/before.py"))],
+)
+@pytest.mark.parametrize(
+    "module,obj", [("_credmigrate_secrets", "get_secret"), ("dataclasses", "field")]
+)
+def test_top_level_import_insertion_matches_libcst(source: str, module: str, obj: str) -> None:
+    import libcst as cst
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor
+
+    from credmigrate.codemod._context import add_imports
+
+    tree = cst.parse_module(source)
+    full, fast = CodemodContext(), CodemodContext()
+    AddImportsVisitor.add_needed_import(full, module, obj)
+    AddImportsVisitor.add_needed_import(fast, module, obj)
+    expected = AddImportsVisitor(full).transform_module(tree).code
+    assert add_imports(tree, fast).code == expected

@@ -28,7 +28,7 @@ from typing import Any
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from credmigrate.codemod import _context as ctxmod
 from credmigrate.codemod_text import escape_braces as _esc
@@ -99,13 +99,15 @@ def _rewrite(path: str, source: str, reps: Sequence[Replacement], accessor: str)
             f"not valid Python 3 (line {exc.lineno}: {exc.msg}); Python 2 or a syntax error - "
             "not rewritten: fix the file or move its secrets by hand",
         )
+    if not any(r.finding.secret and r.finding.secret in text for r in reps):
+        return _nothing_here(path, source, reps, accessor)  # e.g. a rerun: no parse needed
     try:
-        wrapper = MetadataWrapper(cst.parse_module(text))
+        module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         return _failed(path, f"libcst cannot parse line {exc.raw_line}: {exc.message}")
-    parents = wrapper.resolve(ParentNodeProvider)
-    scope, leaves = ctxmod.scan_module(wrapper.module, parents)
-    st = _State(scope, wrapper.resolve(PositionProvider), parents, leaves, accessor)  # type: ignore[arg-type]
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # freshly parsed: no copy needed
+    scope, leaves = ctxmod.scan_module(module)
+    st = _State(scope, wrapper.resolve(PositionProvider), scope.parents, list(leaves), accessor)
     if scope.names.get(FUNC, f"{accessor}.{FUNC}") != f"{accessor}.{FUNC}":
         st.fn = ALIAS
     hits = _locate_all(st, text, reps)
@@ -117,13 +119,31 @@ def _rewrite(path: str, source: str, reps: Sequence[Replacement], accessor: str)
         return _result(path, source, source, st, reps)
     new_module = scope.module.visit(ctxmod.Apply(edits))
     AddImportsVisitor.add_needed_import(imports, accessor, FUNC, ALIAS if st.fn == ALIAS else None)
-    new_module = AddImportsVisitor(imports).transform_module(new_module)
+    new_module = ctxmod.add_imports(new_module, imports)
     new = ("\ufeff" if bom else "") + new_module.code
     try:
         compile(new_module.code, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
         return _failed(path, f"rewrite did not compile (line {exc.lineno}: {exc.msg}); unchanged")
     return _result(path, source, new, st, reps)
+
+
+def _nothing_here(
+    path: str, source: str, reps: Sequence[Replacement], accessor: str
+) -> RewriteOutcome:
+    handled: list[str] = []
+    human: list[tuple[str, str]] = []
+    for rep in reps:
+        if rep.secret_name in source and FUNC in source:
+            handled.append(rep.finding.fingerprint)  # already rewritten earlier
+        else:
+            why = "the secret is no longer at this place (file changed?)"
+            human.append((rep.finding.fingerprint, instruction(rep, accessor, why)))
+    status = RewriteStatus.SKIPPED if human else RewriteStatus.UNCHANGED
+    reason = "the secret is no longer at this place (file changed?)" if human else ""
+    return RewriteOutcome(
+        path, status, source, "", reason, tuple(dict.fromkeys(handled)), tuple(human)
+    )
 
 
 def _result(

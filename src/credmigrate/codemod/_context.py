@@ -68,11 +68,25 @@ class Edits:
 
 
 class _Collect(cst.CSTVisitor):
+    """One pass over the tree: parents (cheaper than ParentNodeProvider), strings, imports."""
+
     def __init__(self) -> None:
         super().__init__()
         self.leaves: list[cst.SimpleString | cst.FormattedStringText] = []
         self.names: dict[str, str] = {}
         self.future_annotations = False
+        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        self._stack: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._stack:
+            self.parents[node] = self._stack[-1]
+        self._stack.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        self._stack.pop()
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self.leaves.append(node)
@@ -103,12 +117,14 @@ class _Collect(cst.CSTVisitor):
             self.names[bound] = f"{mod}.{name}"
 
 
-def scan_module(module: cst.Module, parents: Parents) -> tuple[Scope, list[cst.CSTNode]]:
-    """One pass: string leaves, import bindings, and the module's own top-level names."""
+def scan_module(
+    module: cst.Module,
+) -> tuple[Scope, list[cst.SimpleString | cst.FormattedStringText]]:
+    """One pass: parents, string leaves, import bindings, and the module's top-level names."""
     c = _Collect()
     module.visit(c)
     names = c.names
-    scope = Scope(module, parents, names, future_annotations=c.future_annotations)
+    scope = Scope(module, c.parents, names, future_annotations=c.future_annotations)
     for stmt in module.body:
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             names.setdefault(stmt.name.value, "<local>")
@@ -120,7 +136,7 @@ def scan_module(module: cst.Module, parents: Parents) -> tuple[Scope, list[cst.C
                 for t in targets:
                     if isinstance(t.target, cst.Name):
                         names.setdefault(t.target.value, "<local>")
-    return scope, list(c.leaves)
+    return scope, c.leaves
 
 
 def inside(parents: Parents, node: cst.CSTNode, kind: type[object]) -> bool:
@@ -359,3 +375,41 @@ class Apply(cst.CSTTransformer):
         if parens:
             lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
         return cst.BooleanOperation(call, cst.Or(), value, lpar=lpar, rpar=rpar)
+
+
+def add_imports(module: cst.Module, imports: CodemodContext) -> cst.Module:
+    """Run libcst's AddImportsVisitor on the top level only, then put the bodies back.
+
+    The visitor only looks at module-level statements, but walks (and copies) the whole tree;
+    compound statements are swapped for marker lines while it runs, which halves its cost.
+    """
+    originals: dict[str, cst.BaseStatement] = {}
+    body: list[cst.BaseStatement] = []
+    for i, stmt in enumerate(module.body):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            body.append(stmt)
+            continue
+        marker = f"__credmigrate_statement_{i}__"
+        originals[marker] = stmt
+        lines = getattr(stmt, "leading_lines", ())  # the visitor may move or add blank lines
+        body.append(cst.SimpleStatementLine([cst.Expr(cst.Name(marker))], leading_lines=lines))
+    shallow = AddImportsVisitor(imports).transform_module(module.with_changes(body=body))
+    restored: list[cst.BaseStatement] = []
+    for stmt in shallow.body:
+        name = _marker_name(stmt)
+        if name in originals:
+            assert isinstance(stmt, cst.SimpleStatementLine)
+            restored.append(originals.pop(name).with_changes(leading_lines=stmt.leading_lines))
+        else:
+            restored.append(stmt)
+    if originals:  # the visitor dropped a statement: never risk losing code
+        raise RuntimeError("import insertion lost statements")
+    return shallow.with_changes(body=restored)
+
+
+def _marker_name(stmt: cst.BaseStatement) -> str:
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        small = stmt.body[0]
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Name):
+            return small.value.value
+    return ""
