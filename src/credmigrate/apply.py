@@ -27,7 +27,7 @@ from credmigrate.rewrites_bridge import write_code_changes
 from credmigrate.store import BATCH, RemoteSecret, SecretStore, check_size
 
 _T = TypeVar("_T")
-WRITES_PER_SECOND = 40.0  # below Secrets Manager's ~50/s CreateSecret/PutSecretValue quota
+WRITES_PER_SECOND = 50.0  # Secrets Manager's CreateSecret/PutSecretValue quota (per account)
 MAX_WORKERS = 16
 
 
@@ -44,6 +44,7 @@ class ApplyResult:
     entries: list[Entry] = field(default_factory=list)
     rewritten: list[str] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase: upload, verify, rewrite
 
     def count(self, outcome: str) -> int:
         return sum(1 for e in self.entries if e.outcome == outcome)
@@ -259,10 +260,13 @@ def apply_plan(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             # Small batches keep every worker busy; each batch is one BatchGetSecretValue call.
             size = max(1, min(BATCH, -(-len(plan.secrets) // workers)))
+            t0 = time.perf_counter()
             up._run(pool, up.decide, _batches(plan.secrets, size))
+            t1 = time.perf_counter()
             written = [n for n, e in up.entries.items() if e.outcome in (CREATED, UPDATED)]
             if not up.errors:
                 up._run(pool, up.verify, _batches(sorted(written), BATCH))
+            result.seconds = {"upload": t1 - t0, "verify": time.perf_counter() - t1}
     finally:
         journal.flush()
     result.entries = sorted(up.entries.values(), key=lambda e: e.name)
@@ -285,7 +289,9 @@ def apply_plan(
             "choose another --prefix)"
         )
     journal.set_state("verified")
+    t2 = time.perf_counter()
     write_code_changes(root, plan.outcomes)
+    result.seconds["rewrite"] = time.perf_counter() - t2
     result.rewritten = list(plan.rewrite_paths)
     journal.set_state("done", rewritten=result.rewritten)
     return result

@@ -87,6 +87,13 @@ def _tags(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     help="Run even if files to be rewritten have uncommitted changes.",
 )
 @click.option(
+    "--writes-per-second",
+    type=click.FloatRange(0, 1000),
+    default=50.0,
+    show_default=True,
+    help="Pace creates/updates to the account's write quota (0: no pacing, e.g. a local endpoint).",
+)
+@click.option(
     "--report-dir",
     type=click.Path(path_type=Path, file_okay=False),
     help="Where to write the report (default: PATH/.credmigrate).",
@@ -123,6 +130,7 @@ def migrate(
     rotate_after_days: int | None,
     update_existing: bool,
     allow_dirty: bool,
+    writes_per_second: float,
     report_dir: Path | None,
     purge_file_dir: Path | None,
     config_path: Path | None,
@@ -174,7 +182,11 @@ def migrate(
         config=config,
         plan_options=plan_options,
         store=settings,
-        apply=ApplyOptions(update_existing=update_existing, allow_dirty=allow_dirty),
+        apply=ApplyOptions(
+            update_existing=update_existing,
+            allow_dirty=allow_dirty,
+            writes_per_second=writes_per_second,
+        ),
         history=not no_history,
         saved_plan=plan_in,
         report_dir=report_dir,
