@@ -238,3 +238,10 @@ def test_accessor_placement_and_bad_names(tmp_path: Path) -> None:
         (failed,) = accessor_replacement_files(tmp_path, Config(accessor_module=bad), [NAME])
         assert failed.status == RewriteStatus.FAILED and "secrets" in failed.reason
     assert accessor_replacement_files(tmp_path, Config(), []) == []
+
+
+def test_root_accessor_in_a_src_layout_carries_a_note(tmp_path: Path) -> None:
+    (tmp_path / "src" / "shop").mkdir(parents=True)
+    (outcome,) = accessor_replacement_files(tmp_path, Config(), [NAME])
+    assert outcome.status == RewriteStatus.REWRITTEN
+    assert "sys.path" in outcome.reason and "accessor_module" in outcome.reason

@@ -243,3 +243,12 @@ def test_top_level_import_insertion_matches_libcst(source: str, module: str, obj
     AddImportsVisitor.add_needed_import(fast, module, obj)
     expected = AddImportsVisitor(full).transform_module(tree).code
     assert add_imports(tree, fast).code == expected
+
+
+def test_secret_in_a_comment_is_left_for_a_human() -> None:
+    secret = fakes.token(32, "comment")
+    src = f"# old key: {secret}\nKEY = None\n"
+    (rep,) = _one(src, secret)
+    out = rewrite_source("app/settings.py", src, [rep], ACC)
+    assert out.status == RewriteStatus.SKIPPED and out.new_source == src
+    assert "no string literal holds it here" in out.needs_human[0][1]

@@ -93,10 +93,10 @@ def get_secret(name: str, key: Optional[str] = None) -> str:
 
 def clear_cache() -> None:
     """Forget cached values (and the client): the next call fetches again."""
-    global _client
+    global _client, _secret_cache
     with _lock:
         _values.clear()
-        _client = None
+        _client = _secret_cache = None
 
 
 def env_name(name: str) -> str:

@@ -144,7 +144,13 @@ def accessor_replacement_files(
         caching = "aws-secretsmanager-caching" in depsedit.declared(root)
         text = render_accessor(module, use_caching_library=caching)
         diff = unified_diff(rel, "", text, new_file=True)
-        out.append(RewriteOutcome(rel, RewriteStatus.REWRITTEN, text, diff))
+        note = ""
+        if "." not in module and (root / "src").is_dir():
+            note = (
+                f"{rel} sits at the repository root: the app must run with the root on sys.path; "
+                "for an installed src/ package set accessor_module = '<package>._credmigrate_secrets'"
+            )
+        out.append(RewriteOutcome(rel, RewriteStatus.REWRITTEN, text, diff, note))
     for edit in depsedit.boto3_edits(root):
         if edit.note:
             out.append(RewriteOutcome(edit.path, RewriteStatus.SKIPPED, reason=edit.note))
