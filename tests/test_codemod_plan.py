@@ -245,3 +245,12 @@ def test_root_accessor_in_a_src_layout_carries_a_note(tmp_path: Path) -> None:
     (outcome,) = accessor_replacement_files(tmp_path, Config(), [NAME])
     assert outcome.status == RewriteStatus.REWRITTEN
     assert "sys.path" in outcome.reason and "accessor_module" in outcome.reason
+
+
+def test_planning_module_does_not_import_libcst() -> None:
+    import subprocess
+
+    code = "import sys, credmigrate.rewrite; print('libcst' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
