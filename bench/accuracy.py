@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         repos.setup()
     if args.credmigrate:
         peers.CREDMIGRATE_EXE[0] = args.credmigrate.resolve()
-    root = repos.clone(args.repo, "leaky-repo")
+    root = repos.export(args.repo, "leaky-repo")
     truth = load_truth(root)
     risk_total = sum(t.risk for t in truth.values())
 

@@ -49,6 +49,7 @@ class Result:
         return not self.error
 
 
+# Every tool is given "." with cwd = the scanned root, so paths come out relative and alike.
 Argv = Callable[[str, Path, Sequence[str], Path], list[str]]
 Parse = Callable[[str, Path, Path], list[Finding]]
 
@@ -85,7 +86,7 @@ def _cm_argv(mode: str, root: Path, files: Sequence[str], report: Path) -> list[
         # the entry of credmigrate's .pre-commit-hooks.yaml, plus JSON to count findings
         return [exe, "scan", "--staged", "--no-progress", "--format", "json", *files]
     history = ["--history"] if mode == "git" else []
-    return [exe, "scan", *history, "--no-progress", str(root), "--format", "json"]
+    return [exe, "scan", *history, "--no-progress", ".", "--format", "json"]
 
 
 def _cm_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
@@ -104,7 +105,7 @@ def _gitleaks_exe() -> Path:
 def _gl_argv(mode: str, root: Path, files: Sequence[str], report: Path) -> list[str]:
     common = ["--no-banner", "--redact", "-l", "error", "-f", "json", "-r", str(report)]
     sub = {"dir": ["dir"], "git": ["git"], "staged": ["git", "--pre-commit", "--staged"]}[mode]
-    return [str(_gitleaks_exe()), *sub, *common, "--exit-code", "0", str(root)]
+    return [str(_gitleaks_exe()), *sub, *common, "--exit-code", "0", "."]
 
 
 def _gl_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
@@ -122,7 +123,7 @@ def _betterleaks_exe() -> Path:
 def _bl_argv(mode: str, root: Path, files: Sequence[str], report: Path) -> list[str]:
     common = ["--no-banner", "--redact", "-l", "error", "-o", str(report), "--exit-code", "0"]
     sub = {"dir": ["fs"], "git": ["git"], "staged": ["git", "--staged"]}[mode]
-    return [str(_betterleaks_exe()), *sub, *common, str(root)]
+    return [str(_betterleaks_exe()), *sub, *common, "."]
 
 
 def _bl_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
@@ -140,7 +141,9 @@ def _bl_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
 def _ds_argv(mode: str, root: Path, files: Sequence[str], report: Path) -> list[str]:
     if mode == "staged":
         return [str(repos.peers_bin("detect-secrets-hook")), *files]
-    return [str(repos.peers_bin("detect-secrets")), "scan", str(root)]
+    # outside a git work tree detect-secrets scans nothing unless told to take every file
+    every = [] if (root / ".git").exists() else ["--all-files"]
+    return [str(repos.peers_bin("detect-secrets")), "scan", *every, "."]
 
 
 _HOOK_LOCATION = re.compile(r"^Location:\s+(.+):(\d+)\s*$", re.M)
@@ -169,7 +172,7 @@ def _th_argv(mode: str, root: Path, files: Sequence[str], report: Path) -> list[
         "JSON",
         "-o",
         str(report),
-        str(root),
+        ".",
     ]
 
 
@@ -182,7 +185,7 @@ def _th_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
 # --- credsweeper ------------------------------------------------------------------------------
 def _cs_argv(mode: str, root: Path, files: Sequence[str], report: Path) -> list[str]:
     exe = str(repos.peers_bin("credsweeper"))
-    return [exe, "--path", str(root), "--save-json", str(report), "--no-stdout", "--log", "error"]
+    return [exe, "--path", ".", "--save-json", str(report), "--no-stdout", "--log", "error"]
 
 
 def _cs_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
@@ -196,7 +199,7 @@ def _cs_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
 # --- kingfisher (SDK only on PyPI: a small driver script runs its default scanner) -------------
 def _kf_argv(mode: str, root: Path, files: Sequence[str], report: Path) -> list[str]:
     driver = Path(__file__).with_name("kingfisher_scan.py")
-    return [str(repos.peers_bin("python")), str(driver), str(root), str(report)]
+    return [str(repos.peers_bin("python")), str(driver), ".", str(report)]
 
 
 def _kf_parse(stdout: str, report: Path, root: Path) -> list[Finding]:
@@ -229,6 +232,11 @@ PEERS: dict[str, Peer] = {
 }
 
 
+# The .git-less exports live in bench/.cache inside this project's (gitignored) work tree: stop
+# git discovery there, or git-aware tools would see an ignored directory of the project.
+ENV = {**os.environ, "GIT_CEILING_DIRECTORIES": str(repos.CACHE)}
+
+
 def scan(
     name: str,
     mode: str,
@@ -245,8 +253,7 @@ def scan(
         return Result(name, (), 0.0, 0, f"not installed ({peer.exe()}); run with --setup")
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         report = Path(tmp) / "report.json"
-        # every tool gets "." with cwd=root, so paths come out relative and identical in form
-        run = measure.run(peer.argv(mode, Path("."), files, report), cwd=root, timeout=timeout)
+        run = measure.run(peer.argv(mode, root, files, report), cwd=root, timeout=timeout, env=ENV)
         if run.timed_out:
             return Result(name, (), run.wall, run.peak_kib, f"timed out after {timeout:g}s")
         if run.returncode not in peer.ok_codes:

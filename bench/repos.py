@@ -61,6 +61,41 @@ def clone(src: Path, name: str | None = None) -> Path:
     return dest
 
 
+def export(src: Path, name: str | None = None) -> Path:
+    """The files of HEAD without a .git directory (``git archive``), cached as <name>-head.
+
+    Working-tree scans use this plain tree, so every tool reads exactly the same files: with a
+    .git directory present, betterleaks' ``fs`` mode would also read the object store, while
+    gitleaks ``dir`` skips it and detect-secrets/credmigrate ask git for the file list.
+    """
+    repo = clone(src, name)
+    dest = CACHE / f"{repo.name}-head"
+    if dest.is_dir():
+        return dest
+    tmp = CACHE / f".{repo.name}-head.tmp"
+    subprocess.run(["rm", "-rf", str(tmp)], check=True)
+    tmp.mkdir(parents=True)
+    archive = subprocess.Popen(
+        ["git", "archive", "--format=tar", "HEAD"], cwd=repo, stdout=subprocess.PIPE
+    )
+    subprocess.run(["tar", "-x", "-C", str(tmp)], stdin=archive.stdout, check=True)
+    if archive.wait() != 0:
+        raise SystemExit(f"bench: git archive failed in {repo}")
+    tmp.rename(dest)
+    return dest
+
+
+def tree_bytes(root: Path) -> int:
+    """Bytes in the regular files under ``root`` (the common MB/s denominator for every tool)."""
+    total = 0
+    for dirpath, _dirs, names in os.walk(root):
+        for n in names:
+            p = os.path.join(dirpath, n)
+            if os.path.isfile(p) and not os.path.islink(p):
+                total += os.path.getsize(p)
+    return total
+
+
 def tracked_bytes(root: Path) -> int:
     """Bytes in the regular files git tracks at HEAD: the common MB/s denominator for every tool."""
     total = 0

@@ -2,8 +2,8 @@
 
 Whole process, start-up included: wall time is the median of N runs (tools interleaved round by
 round so machine noise hits all of them alike), peak memory the largest seen over the runs
-(process tree, see measure.py), MB/s = bytes of git-tracked files at HEAD (the same denominator
-for every tool) / median wall. Ratios: the peer's figure / credmigrate's (above 1: credmigrate is
+(process tree, see measure.py), MB/s = bytes of the files of HEAD (the same denominator
+for every tool; the tree is a ``git archive`` export without .git, see repos.export) / median wall. Ratios: the peer's figure / credmigrate's (above 1: credmigrate is
 faster / smaller).
 
 Usage: python bench/speed.py [GIT_DIR ...] [-n 3] [--tools a,b] [--setup]
@@ -38,9 +38,9 @@ HEADERS = [
 
 
 def warm(root: Path) -> None:
-    """Read every tracked file once so that no tool pays for a cold page cache."""
+    """Read every file once so that no tool pays for a cold page cache."""
     subprocess.run(
-        "git ls-files -z | xargs -0 cat > /dev/null 2>&1", shell=True, cwd=root, check=False
+        "find . -type f -print0 | xargs -0 cat > /dev/null 2>&1", shell=True, cwd=root, check=False
     )
 
 
@@ -88,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     tools = args.tools.split(",")
     rows: list[list[object]] = []
     for src in sources:
-        root = repos.clone(src)
-        size = repos.tracked_bytes(root)
+        root = repos.export(src)
+        size = repos.tree_bytes(root)
         warm(root)
         results = runner.collect(
             root,
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             slow=args.slow,
             reuse_peers=args.reuse_peers,
         )
-        rows += rows_for(root.name, size, results)
+        rows += rows_for(root.name.removesuffix("-head"), size, results)
         print(f"done {root.name}", file=sys.stderr)
     out = table.render(HEADERS, rows)
     out += f"\nwall = median of {args.runs} runs (1 if the first took > {args.slow:g} s); ratios = peer / credmigrate (>1: credmigrate faster or smaller)"
