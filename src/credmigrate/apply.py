@@ -205,6 +205,12 @@ class _Uploader:
             )
         if remote.value is not None and covers(remote.value, value):
             entry.outcome, entry.verified = UNCHANGED, True
+            o = self.plan.options
+            wanted = (o.rotation_lambda or "", o.rotate_after_days or 0)
+            # A rerun finishes a rotation set-up that failed after the upload.
+            if wanted[0] and wanted[1] and self.store.rotation(sp.name) != wanted:
+                self.limiter.wait()
+                self.store.rotate(sp.name, *wanted)
         elif self.opts.update_existing:
             self.limiter.wait()
             written = self.store.put(sp.name, value, token=_token(sp, "put"))
@@ -258,15 +264,19 @@ def apply_plan(
     workers = max(1, min(opts.max_workers, len(plan.secrets)))
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            # Small batches keep every worker busy; each batch is one BatchGetSecretValue call.
-            size = max(1, min(BATCH, -(-len(plan.secrets) // workers)))
-            t0 = time.perf_counter()
-            up._run(pool, up.decide, _batches(plan.secrets, size))
-            t1 = time.perf_counter()
-            written = [n for n, e in up.entries.items() if e.outcome in (CREATED, UPDATED)]
-            if not up.errors:
-                up._run(pool, up.verify, _batches(sorted(written), BATCH))
-            result.seconds = {"upload": t1 - t0, "verify": time.perf_counter() - t1}
+            try:
+                # Small batches keep every worker busy; one BatchGetSecretValue call each.
+                size = max(1, min(BATCH, -(-len(plan.secrets) // workers)))
+                t0 = time.perf_counter()
+                up._run(pool, up.decide, _batches(plan.secrets, size))
+                t1 = time.perf_counter()
+                written = [n for n, e in up.entries.items() if e.outcome in (CREATED, UPDATED)]
+                if not up.errors:
+                    up._run(pool, up.verify, _batches(sorted(written), BATCH))
+                result.seconds = {"upload": t1 - t0, "verify": time.perf_counter() - t1}
+            except BaseException:  # Ctrl-C: queued uploads return at once; the journal stays
+                up.stop.set()
+                raise
     finally:
         journal.flush()
     result.entries = sorted(up.entries.values(), key=lambda e: e.name)

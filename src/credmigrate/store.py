@@ -294,6 +294,14 @@ class SecretStore:
             ),
         )
 
+    def rotation(self, name: str) -> tuple[str, int]:
+        """(rotation Lambda ARN, days) when rotation is enabled, else ("", 0)."""
+        d = self._call("describe", name, lambda: self._client.describe_secret(SecretId=name))
+        if not d.get("RotationEnabled"):
+            return "", 0
+        days = d.get("RotationRules", {}).get("AutomaticallyAfterDays", 0)
+        return str(d.get("RotationLambdaARN", "")), int(days or 0)
+
     def version_count(self, name: str) -> int:
         """How many versions the secret holds (tests and verification of 'exactly once')."""
         resp = self._call(
