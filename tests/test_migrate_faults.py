@@ -231,3 +231,31 @@ def test_saved_plan_is_applied_and_refused_after_a_change(
     )
     assert run(repo, "--plan", str(plan_file)) == 0
     assert len(SecretStore().list_names()) == len(MODULES)
+
+
+def test_interrupted_run_exits_130_and_the_rerun_resumes(
+    repo: Repo, moto: MotoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_app(repo)
+    before = snapshot(repo.path)
+    real_create = SecretStore.create
+    calls: list[str] = []
+
+    def create_then_interrupt(self: SecretStore, name: str, value: str, **kw: object) -> object:
+        calls.append(name)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_create(self, name, value, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SecretStore, "create", create_then_interrupt)
+    assert run(repo, "--group", "none") == 130
+    assert snapshot(repo.path) == before
+    journal = json.loads((repo.path / ".credmigrate/journal.json").read_text())
+    assert journal["state"] == "uploading"
+    stored = len(SecretStore().list_names())
+    assert 1 <= stored < 2 * len(MODULES)
+    monkeypatch.setattr(SecretStore, "create", real_create)
+    assert run(repo, "--group", "none") == 0
+    store = SecretStore()
+    assert len(store.list_names()) == 2 * len(MODULES)
+    assert all(store.version_count(n) == 1 for n in store.list_names())

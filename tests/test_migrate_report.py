@@ -40,7 +40,9 @@ def test_history_secrets_go_on_the_rotation_list_and_the_purge_file(
     report = json.loads((repo.path / ".credmigrate/migration-report.json").read_text())
     assert [s["name"] for s in report["secrets"]] == ["credmigrate/repo/svc"]
     whys = [r["why"] for r in report["rotate"]]
-    assert any(w.startswith("history-only") for w in whys) and any("migrated" in w for w in whys)
+    assert any(w.startswith("only in git history") for w in whys) and any(
+        "migrated" in w for w in whys
+    )
     assert report["iam_policy"]["Statement"][0]["Resource"][0].startswith(
         "arn:aws:secretsmanager:us-east-1:123456789012:secret:credmigrate/repo/svc-"
     )

@@ -42,7 +42,7 @@ def build_report(plan: Plan, result: ApplyResult, purge_file: Path | None) -> di
     rotation += [
         {
             "secret": "",
-            "why": f"history-only ({r.rule_id}), introduced in {r.commit[:12] or 'history'}",
+            "why": f"only in git history ({r.rule_id}), introduced in {r.commit[:12] or 'an old commit'}",
             "locations": r.location,
         }
         for r in plan.rotation
