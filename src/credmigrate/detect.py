@@ -171,6 +171,9 @@ class Detector:
                 text = raw.decode("utf-8", "replace")
                 for ri in rule_ids:
                     rule = self.rules[ri]
+                    pre = rule.compiled_precheck
+                    if pre is not None and pre.search(text) is None:
+                        continue
                     for m in rule.compiled.finditer(text):
                         f = self._accept(rule, path, text, m, line_no, -offset)
                         if f is not None:

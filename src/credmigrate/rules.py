@@ -71,11 +71,16 @@ class Rule:
     generic: bool = False  # a name=value heuristic: value filters (placeholders, hashes) apply
     min_length: int = 0
     pair: str = ""  # findings of rules sharing a pair tag in one file are grouped
+    precheck: str = ""  # a cheap regex a line must contain before the full regex runs
     source: str = ""  # file the rule came from
 
     @property
     def compiled(self) -> re.Pattern[str]:
         return compile_regex(self.regex)
+
+    @property
+    def compiled_precheck(self) -> re.Pattern[str] | None:
+        return compile_regex(self.precheck) if self.precheck else None
 
     @property
     def compiled_path(self) -> re.Pattern[str] | None:
@@ -258,6 +263,7 @@ def _rule(
         generic=bool(table.get("generic", False)),
         min_length=int(table.get("min_length", 0)),
         pair=str(table.get("pair", "")),
+        precheck=str(table.get("precheck", "")),
         source=source,
     )
     if validate and regex:
