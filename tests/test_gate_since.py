@@ -128,3 +128,11 @@ def test_documented_workflows_run_the_gate() -> None:
         assert gate in text and "--format sarif" in text and "--baseline" in text
     gha = (root / "docs" / "ci" / "github-actions.yml").read_text()
     assert "github/codeql-action/upload-sarif" in gha and "fetch-depth: 0" in gha
+
+
+def test_renaming_a_file_with_an_old_secret_is_not_new(
+    pr: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pr.git("mv", "legacy.env", "renamed.env")
+    pr.commit("rename")
+    assert _gate(pr, capsys)[0] == 0

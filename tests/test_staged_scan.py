@@ -136,3 +136,13 @@ def test_bare_repository_is_refused(repo: Repo, tmp_path: Path) -> None:
     repo.git("clone", "-q", "--bare", str(repo.path), str(bare))
     with pytest.raises(GitError, match="work tree"):
         scan_staged(bare, Config())
+
+
+def test_renamed_file_with_an_old_secret_does_not_block(repo: Repo) -> None:
+    repo.write("old_name.env", env_line(42) + "A=1\n")
+    repo.commit("legacy")
+    repo.git("mv", "old_name.env", "new_name.env")
+    assert _secrets(repo, [str(repo.path / "new_name.env")]) == []
+    repo.write("new_name.env", env_line(42) + "A=1\n" + env_line(43, "NEW_TOKEN"))
+    repo.git("add", "new_name.env")
+    assert _secrets(repo, [str(repo.path / "new_name.env")]) == [token(43)]

@@ -32,7 +32,7 @@ def _changes(
     changes: list[tuple[int, RawChange]] = []
     submodules: set[str] = set()
     excluded = excluder(config.exclude)
-    for item in repo.iter_log([head, "^" + base], errors):
+    for item in repo.iter_log([head, "^" + base], errors, renames=True):
         if isinstance(item, CommitHeader):
             commits.append((item.sha, item.author, item.date))
         elif item.new_mode == GITLINK_MODE:

@@ -82,7 +82,10 @@ def parse_raw_log(tokens: Iterable[bytes]) -> Iterator[CommitHeader | RawChange]
             date = next(it, b"").decode("ascii", "replace").strip()
             yield CommitHeader(sha, author, date)
         elif tok.startswith(b":"):
-            change = _raw_entry(tok, next(it, b""))
+            path = next(it, b"")
+            if tok.rstrip().split(b" ")[-1][:1] in (b"R", b"C"):  # rename/copy: old, new path
+                path = next(it, b"")
+            change = _raw_entry(tok, path)
             if change is not None:
                 yield change
 

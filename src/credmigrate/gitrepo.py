@@ -181,7 +181,15 @@ class GitRepo:
         self, paths: Sequence[str] | None
     ) -> list[tuple[RawChange, list[tuple[int, int]]]]:
         """Index vs HEAD (or the empty tree before the first commit): each change and its added lines."""
-        args = ["diff", "--cached", "--patch-with-raw", "-z", "-U0", "--no-renames", "--no-abbrev"]
+        args = [
+            "diff",
+            "--cached",
+            "--patch-with-raw",
+            "-z",
+            "-U0",
+            "--find-renames",
+            "--no-abbrev",
+        ]
         args += ["--no-color", "--no-ext-diff", "--no-textconv", "--full-index"]
         if self.info.head is None:
             args.append(
@@ -213,7 +221,7 @@ class GitRepo:
     # -- streams -----------------------------------------------------------------------------
 
     def iter_log(
-        self, revs: Sequence[str], errors: list[str]
+        self, revs: Sequence[str], errors: list[str], *, renames: bool = False
     ) -> Iterator[CommitHeader | RawChange]:
         """Stream every commit of ``revs`` (parents first) with its changed blobs.
 
@@ -221,7 +229,8 @@ class GitRepo:
         appears at least once. A git failure part-way is appended to ``errors``; what was read
         until then is still yielded.
         """
-        args = ["log", "--topo-order", "--reverse", "--raw", "-z", "--no-abbrev", "--no-renames"]
+        args = ["log", "--topo-order", "--reverse", "--raw", "-z", "--no-abbrev"]
+        args.append("--find-renames" if renames else "--no-renames")
         args += ["--diff-merges=first-parent", "--no-color", "--no-ext-diff", "--no-textconv"]
         args += [_LOG_FORMAT, *revs, "--"]
         with _Stream([*self._base, *args]) as stream:

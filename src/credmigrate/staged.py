@@ -68,7 +68,12 @@ def scan_staged(
     jobs: list[BlobJob] = []
     submodules: list[str] = []
     changed: set[str] = set()
-    for change, ranges in repo.staged_changes(wanted):
+    wanted_set = set(wanted) if wanted is not None else None
+    # the whole index diff, filtered here: a pathspec would hide a rename's source, and the
+    # renamed file would then look entirely new
+    for change, ranges in repo.staged_changes(None):
+        if wanted_set is not None and change.path not in wanted_set:
+            continue
         changed.add(change.path)
         if change.new_mode == GITLINK_MODE:
             submodules.append(change.path)
