@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from credmigrate.config import Config
@@ -85,6 +83,9 @@ def scan_worktree(
     files = nbytes = 0
     if n_jobs > 1 and (total >= _PARALLEL_MIN_BYTES or len(entries) >= _PARALLEL_MIN_FILES):
         _worker_detector = detector  # inherited by forked workers: no re-compilation
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         chunks = [entries[i :: n_jobs * 4] for i in range(n_jobs * 4)]
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx) as pool:

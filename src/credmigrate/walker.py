@@ -13,8 +13,11 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 from credmigrate.errors import BadInputError
 from credmigrate.model import Skipped
@@ -29,6 +32,13 @@ _ALWAYS_SKIP_DIRS = {
     ".tox",
     ".mypy_cache",
 }
+
+
+def _pathspec() -> ModuleType:
+    """pathspec is imported only when a pattern has to be matched (it costs start-up time)."""
+    import pathspec
+
+    return pathspec
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,7 @@ def _walk(root: Path) -> Iterator[str]:
         if gi.is_file():
             try:
                 lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
-                specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(lines)))
+                specs.append((rel_dir, _pathspec().GitIgnoreSpec.from_lines(lines)))
             except OSError:
                 pass
 
@@ -111,7 +121,7 @@ def list_files(
     roots: Sequence[Path], exclude: Sequence[str] = ()
 ) -> tuple[list[FileEntry], list[Skipped]]:
     """Resolve the scan roots into files to read, and those skipped before reading."""
-    excl = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    excl = _pathspec().GitIgnoreSpec.from_lines(exclude) if exclude else None
     entries: list[FileEntry] = []
     skipped: list[Skipped] = []
     seen: set[Path] = set()

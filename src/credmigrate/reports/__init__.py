@@ -8,13 +8,13 @@ Every format shows only the redacted preview of a secret; the value itself appea
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from credmigrate.errors import UsageError
 from credmigrate.model import ScanResult
-from credmigrate.reports.json_report import render_json
-from credmigrate.reports.junit import render_junit
-from credmigrate.reports.sarif import RuleLike, render_sarif
-from credmigrate.reports.text import render_text
+
+if TYPE_CHECKING:
+    from credmigrate.reports.sarif import RuleLike
 
 FORMATS = ("text", "json", "sarif", "junit")
 
@@ -32,13 +32,22 @@ def render(
     ``color`` applies to ``text`` only; ``rules`` supplies SARIF rule metadata (rules the findings
     name but ``rules`` lacks are described from the findings themselves).
     """
+    # Each format is imported when asked for: the hook renders text only, and start-up counts.
     if fmt == "text":
+        from credmigrate.reports.text import render_text
+
         return render_text(result, show_secrets=show_secrets, color=color)
     if fmt == "json":
+        from credmigrate.reports.json_report import render_json
+
         return render_json(result, show_secrets=show_secrets)
     if fmt == "sarif":
+        from credmigrate.reports.sarif import render_sarif
+
         return render_sarif(result, show_secrets=show_secrets, rules=rules)
     if fmt == "junit":
+        from credmigrate.reports.junit import render_junit
+
         return render_junit(result, show_secrets=show_secrets)
     raise UsageError(f"unknown report format {fmt!r} (choose from {', '.join(FORMATS)})")
 
