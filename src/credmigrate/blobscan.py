@@ -6,18 +6,18 @@ Workers receive only (blob id, path) lists and read contents through their own l
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from credmigrate.config import Config
 from credmigrate.detect import Detector
 from credmigrate.gitrepo import BlobReader, GitRepo
 from credmigrate.model import Finding, Skipped
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 DetectorFactory = Callable[[Config], Detector]
 LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
@@ -88,6 +88,8 @@ def excluder(patterns: Sequence[str]) -> Callable[[str], bool]:
     """A predicate for config ``exclude`` globs (gitignore syntax), as the tree scan applies them."""
     if not patterns:
         return lambda _path: False
+    import pathspec  # only when there are patterns: its import is a tenth of the hook's start-up
+
     spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
     return lambda path: bool(spec.match_file(path))
 
@@ -116,6 +118,9 @@ class BlobScanner:
         self._pool: ProcessPoolExecutor | None = None
         self._local: tuple[Detector, BlobReader] | None = None
         if self._jobs > 1:
+            import multiprocessing  # not on the hook path, which scans in-process
+            from concurrent.futures import ProcessPoolExecutor
+
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
             self._pool = ProcessPoolExecutor(
