@@ -275,3 +275,17 @@ def test_parallel_scan_gives_the_same_findings(tmp_path: Path) -> None:
             sum(p.stat().st_size for p in root.rglob("*.txt")),
         )
     )
+
+
+@pytest.mark.parametrize(("name", "sep"), [(".env", "="), ("settings.py", " = ")])
+def test_utf8_bom_and_crlf_keep_a_first_line_secret(tmp_path: Path, name: str, sep: str) -> None:
+    root = tmp_path / "t"
+    root.mkdir()
+    pw = fakes.password("bom")
+    value = f'"{pw}"' if name.endswith(".py") else pw
+    first = f"DB_PASSWORD{sep}{value}"
+    (root / name).write_bytes(b"\xef\xbb\xbf" + first.encode() + b"\r\nDEBUG=1\r\n")
+    (f,) = scan_worktree([root], Config()).findings
+    assert f.secret == pw
+    # columns count from after the BOM, as editors (and Python's ast) do
+    assert (f.span.line, f.span.column) == (1, first.index(pw) + 1)

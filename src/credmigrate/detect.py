@@ -103,6 +103,10 @@ class Detector:
     def _scan(self, path: str, data: bytes) -> list[Finding]:
         if filters.is_lock_file(path):
             return []
+        if data.startswith(b"\xef\xbb\xbf"):
+            # a UTF-8 BOM (Windows editors) would hide a first-line secret from rules anchored
+            # at the line start; columns then count from after it, as editors and ast do
+            data = data[3:]
         findings: list[Finding] = []
         for rule in self._path_only:
             pat = rule.compiled_path
