@@ -58,9 +58,10 @@ def _literal_spans(source: str) -> list[Span]:
     lines = source.splitlines()
     out: list[Span] = []
     for node in ast.walk(ast.parse(source)):
-        if (isinstance(node, (ast.Constant, ast.JoinedStr)) and not isinstance(
-            getattr(node, "value", None), bytes
-        )) or (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)):
+        if (
+            isinstance(node, (ast.Constant, ast.JoinedStr))
+            and not isinstance(getattr(node, "value", None), bytes)
+        ) or (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)):
             out.append(_char_span(lines, node))
     return out
 

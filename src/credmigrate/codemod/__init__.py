@@ -21,6 +21,7 @@ shape is rewritten (the context is read from the syntax tree, not guessed from n
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,7 @@ from credmigrate.codemod_text import position_at as _pos_at
 from credmigrate.model import Replacement, RewriteOutcome, RewriteStatus
 
 FUNC = "get_secret"
+_PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 ALIAS = "_credmigrate_get_secret"
 Leaf = cst.SimpleString | cst.FormattedStringText
 
@@ -96,8 +98,8 @@ def _rewrite(path: str, source: str, reps: Sequence[Replacement], accessor: str)
     except SyntaxError as exc:
         return _failed(
             path,
-            f"not valid Python 3 (line {exc.lineno}: {exc.msg}); Python 2 or a syntax error - "
-            "not rewritten: fix the file or move its secrets by hand",
+            f"not valid Python {_PY} (line {exc.lineno}: {exc.msg}): a syntax error, Python 2, "
+            "or newer syntax - not rewritten: fix the file or move its secrets by hand",
         )
     if not any(r.finding.secret and r.finding.secret in text for r in reps):
         return _nothing_here(path, source, reps, accessor)  # e.g. a rerun: no parse needed
