@@ -79,3 +79,18 @@ def test_without_yes_on_a_pipe_nothing_is_applied(
     assert main(["migrate", str(repo.path), "--no-history"]) == 0
     assert "pass --yes" in capsys.readouterr().err
     assert fault_proxy.writes == 0
+
+
+def test_dry_run_without_a_region_still_shows_a_plan(
+    repo: Repo,
+    moto: MotoServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _app(repo)
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    assert main(["migrate", str(repo.path), "--no-history", "--dry-run"]) == 0
+    assert "assumes us-east-1" in capsys.readouterr().err
+    assert main(["migrate", str(repo.path), "--no-history", "--yes"]) == 3
+    assert "no AWS region configured" in capsys.readouterr().err

@@ -184,3 +184,15 @@ def test_plan_file_never_contains_a_value(values: list[str], names: list[str], g
         assume(v not in control)
         assert v not in text
         assert json.dumps(v)[1:-1] not in text  # nor its JSON-escaped form
+
+
+def test_a_history_value_still_live_elsewhere_is_migrated_not_listed() -> None:
+    v = fakes.password(11)
+    fs = [
+        finding("new.py", "PASSWORD", v),
+        finding("old.py", "PASSWORD", v, status=Status.HISTORY_ONLY),
+        finding("gone.py", "PASSWORD", fakes.password(12), status=Status.HISTORY_ONLY),
+    ]
+    plan = build_plan(fs, Config(), "r", PlanOptions())
+    assert [r.location for r in plan.rotation] == ["gone.py:1"]
+    assert [s.name for s in plan.secrets] == ["credmigrate/r/new"]

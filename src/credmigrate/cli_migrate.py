@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from credmigrate.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from credmigrate.store import StoreSettings
 
 
 def _tags(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -22,6 +26,22 @@ def _tags(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
             raise UsageError(f"--tag expects KEY=VALUE, got {v!r}")
         out.append((key, val))
     return tuple(out)
+
+
+def _region(settings: StoreSettings, dry_run: bool) -> str:
+    """The upload's region; a dry run without one configured still shows a plan."""
+    from credmigrate.errors import BadInputError
+    from credmigrate.migration import resolve_region
+
+    try:
+        return resolve_region(settings)
+    except BadInputError as exc:
+        if not dry_run or "region" not in exc.message:
+            raise
+        click.echo(
+            "credmigrate: note: no AWS region configured; the plan assumes us-east-1", err=True
+        )
+        return "us-east-1"
 
 
 @click.command()
@@ -149,7 +169,6 @@ def migrate(
         collect_findings,
         execute,
         make_plan,
-        resolve_region,
         save_plan,
     )
     from credmigrate.plan import PlanOptions
@@ -169,7 +188,7 @@ def migrate(
         group=group,
         name_template=name_template,
         prefix=prefix,
-        region=resolve_region(settings),
+        region=_region(settings, dry_run),
         account=account_id,
         kms_key_id=kms_key_id,
         replica_regions=tuple(replica_region),

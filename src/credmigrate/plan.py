@@ -251,7 +251,7 @@ def build_plan(
     template = options.name_template or config.name_template
     check_template(template)
     live = [f for f in findings if f.status != Status.HISTORY_ONLY]
-    live_fps = {f.fingerprint for f in live}
+    live_values = {f.secret for f in live}  # a value also live elsewhere is migrated, not listed
     groups = group_findings(live, options.group)
     repo = sanitize(repo_name) or "repo"
     prefix = options.prefix if options.prefix is not None else config.prefix
@@ -284,7 +284,7 @@ def build_plan(
             commit=f.commit.sha if f.commit else "",
         )
         for f in sorted(findings, key=lambda f: f.sort_key())
-        if f.status == Status.HISTORY_ONLY and f.fingerprint not in live_fps
+        if f.status == Status.HISTORY_ONLY and f.secret not in live_values
     )
     outcomes, available = plan_code_changes(root, groups, names, config)
     flagged = flagged_from(outcomes, groups, names, available)
