@@ -167,6 +167,11 @@ def test_golden_semantics(case: Case, tmp_path: Path, monkeypatch: pytest.Monkey
     for var in ("API_TOKEN", "DB_PASSWORD", "SIGNING_KEY", "BEARER", "CONFIG_KEY"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC-not-a-real-sid")
+    for var, value in case.expect.get("env", {}).items():
+        monkeypatch.setenv(var, value)  # set variables must still win over the store
+    for name, code in case.expect.get("modules", {}).items():
+        (tmp_path / f"{name}.py").write_text(code)  # small stand-ins for third-party readers
+        monkeypatch.delitem(sys.modules, name, raising=False)
     out = rewrite_source(PATH, case.before, case.reps, ACCESSOR)
     before, before_calls = _load("golden_case", case.before, stubs)
     after, after_calls = _load("golden_case", out.new_source, stubs)
@@ -175,4 +180,5 @@ def test_golden_semantics(case: Case, tmp_path: Path, monkeypatch: pytest.Monkey
     assert after_calls == before_calls  # third-party calls got the very same arguments
     for expr in checks:
         assert eval(expr, after) == eval(expr, before), expr
-    sys.modules.pop(ACCESSOR, None)
+    for name in [ACCESSOR, *case.expect.get("modules", {})]:
+        sys.modules.pop(name, None)

@@ -43,6 +43,7 @@ class Scope:
     parents: Parents
     names: dict[str, str]
     pydantic_classes: set[str] = field(default_factory=set)
+    env_readers: set[str] = field(default_factory=set)  # names bound to environ.Env(...)
     future_annotations: bool = False
 
     def origin(self, dotted_name: str) -> str:
@@ -61,7 +62,7 @@ class Edits:
     params: dict[cst.Param, tuple[cst.FunctionDef, str]] = field(default_factory=dict)
     anns: dict[cst.AnnAssign, cst.BaseExpression] = field(default_factory=dict)
     args: set[cst.Arg] = field(default_factory=set)
-    envs: dict[cst.Call, tuple[int, bool]] = field(default_factory=dict)
+    envs: dict[cst.Call, tuple[int, bool, bool]] = field(default_factory=dict)
 
     def any(self) -> bool:
         return bool(self.leaves or self.texts)
@@ -136,6 +137,12 @@ def scan_module(
                 for t in targets:
                     if isinstance(t.target, cst.Name):
                         names.setdefault(t.target.value, "<local>")
+                        value = small.value if isinstance(small, cst.Assign) else None
+                        if isinstance(value, cst.Call) and scope.origin(dotted(value.func)) in (
+                            "environ.Env",
+                            "environ.FileAwareEnv",
+                        ):
+                            scope.env_readers.add(t.target.value)
     return scope, c.leaves
 
 
@@ -242,8 +249,12 @@ def plan_context(scope: Scope, top: cst.CSTNode, edits: Edits, imports: CodemodC
         if not isinstance(call, cst.Call):
             return
         callee = scope.origin(dotted(call.func))
+        idx = list(call.args).index(parent)
         if callee in ("os.environ.get", "os.getenv") and _is_arg_at(call, parent, 1):
-            edits.envs[call] = (list(call.args).index(parent), _needs_parens(parents, call))
+            edits.envs[call] = (idx, _needs_parens(parents, call), False)
+            return
+        if _is_config_reader(scope, call, dotted(call.func)) and _keyword(parent) == "default":
+            edits.envs[call] = (idx, _needs_parens(parents, call), True)  # keep default=None
             return
         owner = parents.get(call)
         if (
@@ -255,6 +266,18 @@ def plan_context(scope: Scope, top: cst.CSTNode, edits: Edits, imports: CodemodC
             cls = _class_of(parents, owner)
             if cls is not None and _class_kind(scope, cls):
                 edits.args.add(parent)
+
+
+def _keyword(arg: cst.Arg) -> str:
+    return arg.keyword.value if arg.keyword is not None else ""
+
+
+def _is_config_reader(scope: Scope, call: cst.Call, name: str) -> bool:
+    """python-decouple's ``config(...)`` or a django-environ ``env(...)``, without a cast."""
+    reader = scope.origin(name) == "decouple.config" or name.split(".")[0] in scope.env_readers
+    if not reader or len(name.split(".")) > 2:
+        return False
+    return not any(_keyword(a) == "cast" for a in call.args)
 
 
 def _needs_parens(parents: Parents, call: cst.Call) -> bool:
@@ -365,11 +388,15 @@ class Apply(cst.CSTTransformer):
         spec = self.e.envs.get(original_node)
         if spec is None:
             return updated_node
-        idx, parens = spec
+        idx, parens, keep_none = spec
         value = updated_node.args[idx].value
-        args = [a for i, a in enumerate(updated_node.args) if i != idx]
-        if idx == len(updated_node.args) - 1:  # the last arg inherits the removed one's comma
-            args[-1] = args[-1].with_changes(comma=updated_node.args[idx].comma)
+        if keep_none:  # config("X", default=None) or ...: a missing variable must not raise
+            args = list(updated_node.args)
+            args[idx] = args[idx].with_changes(value=cst.Name("None"))
+        else:
+            args = [a for i, a in enumerate(updated_node.args) if i != idx]
+        if not keep_none and idx == len(updated_node.args) - 1:
+            args[-1] = args[-1].with_changes(comma=updated_node.args[idx].comma)  # keep layout
         call = updated_node.with_changes(args=args, lpar=[], rpar=[])
         lpar, rpar = list(updated_node.lpar), list(updated_node.rpar)
         if parens:
