@@ -25,6 +25,11 @@ GENERATORS: dict[str, Callable[[str], str]] = {
     "github_pat": fakes.github_pat,
     "slack_bot_token": fakes.slack_bot_token,
     "stripe_live": fakes.stripe_live,
+    "pem": lambda seed: (
+        "-----BEGIN PRIVATE KEY-----\n"
+        + "\n".join(fakes.b64_blob(48, f"{seed}-{i}") for i in range(3))
+        + "\n-----END PRIVATE KEY-----"
+    ),
 }
 
 
@@ -79,27 +84,29 @@ def replacements(
     except SyntaxError:
         spans = []
     out: list[Replacement] = []
-    lines = source.splitlines(keepends=True)
     for secret, key in secrets.items():
-        for lineno, line in enumerate(lines, 1):
-            start = line.find(secret)
-            while start >= 0:
-                col = start + 1
-                span = Span(lineno, col, lineno, col + len(secret))
-                lits = [s for s in spans if _contains(s, lineno, col)]
-                literal = lits[0] if lits else None
-                binding = Binding("assign", key, key, literal=literal, embedded=True)
-                finding = Finding(
-                    rule_id="fake-rule",
-                    description="fake secret",
-                    path=path,
-                    span=span,
-                    secret=secret,
-                    fingerprint=fingerprint(secret, "fake-rule", path),
-                    confidence=Confidence.HIGH,
-                    redacted=redact(secret),
-                    binding=binding,
-                )
-                out.append(Replacement(finding, secret_name, key))
-                start = line.find(secret, start + 1)
+        start = source.find(secret)
+        while start >= 0:
+            lineno = source.count("\n", 0, start) + 1
+            col = start - (source.rfind("\n", 0, start) + 1) + 1
+            end = start + len(secret)
+            end_line = source.count("\n", 0, end) + 1
+            end_col = end - (source.rfind("\n", 0, end) + 1) + 1
+            span = Span(lineno, col, end_line, end_col)
+            lits = [s for s in spans if _contains(s, lineno, col)]
+            literal = lits[0] if lits else None
+            binding = Binding("assign", key, key, literal=literal, embedded=True)
+            finding = Finding(
+                rule_id="fake-rule",
+                description="fake secret",
+                path=path,
+                span=span,
+                secret=secret,
+                fingerprint=fingerprint(secret, "fake-rule", path),
+                confidence=Confidence.HIGH,
+                redacted=redact(secret),
+                binding=binding,
+            )
+            out.append(Replacement(finding, secret_name, key))
+            start = source.find(secret, start + 1)
     return out
