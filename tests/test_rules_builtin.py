@@ -127,6 +127,22 @@ BAD_RULE_FILES = {
         "invalid regex",
     ),
     "bad-keywords": ("[[rules]]\nid = 'x'\nregex = 'abc'\nkeywords = 3\n", "keywords"),
+    "secret-group-not-a-number": (
+        "[[rules]]\nid = 'x'\nregex = '(a)bc'\nsecretGroup = 'two'\n",
+        "secretGroup must be a number",
+    ),
+    "secret-group-out-of-range": (
+        "[[rules]]\nid = 'x'\nregex = '(a)bc'\nsecretGroup = 3\n",
+        "secretGroup 3",
+    ),
+    "entropy-not-a-number": (
+        "[[rules]]\nid = 'x'\nregex = 'abc'\nentropy = 'high'\n",
+        "entropy must be a number",
+    ),
+    "bad-allowlist-condition": (
+        "[[rules]]\nid = 'x'\nregex = 'abc'\n[rules.allowlist]\ncondition = 'XOR'\n",
+        "condition must be OR or AND",
+    ),
 }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,6 +24,7 @@ else:  # pragma: no cover
 from credmigrate.errors import RuleError
 from credmigrate.model import Confidence
 
+_N = TypeVar("_N", int, float)
 _INLINE_FLAG = re.compile(r"\(\?([aiLmsux]+)\)")
 
 
@@ -196,6 +197,8 @@ def _allowlist(table: Any, where: str, validate: bool = True) -> Allowlist:
         paths=_strs(table.get("paths"), f"{where}.paths"),
         condition=str(table.get("condition", "OR")).upper(),
     )
+    if al.condition not in {"OR", "AND"}:
+        raise RuleError(f"{where}: condition must be OR or AND")
     if validate:
         al.compiled_regexes  # noqa: B018 - validate now, fail with the file name
         al.compiled_paths  # noqa: B018
@@ -226,6 +229,16 @@ def _spans_lines(regex: str) -> bool:
     return bool(_CROSSES_LINES.search(regex))
 
 
+def _number(table: dict[str, Any], keys: tuple[str, ...], typ: type[_N], where: str) -> _N:
+    """A non-negative number field (TOML ints count as floats); RuleError on anything else."""
+    value = next((table[k] for k in keys if k in table), 0)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise RuleError(f"{where}: {keys[0]} must be a number")
+    if value < 0 or (typ is int and value != int(value)):
+        raise RuleError(f"{where}: {keys[0]} must be a non-negative {typ.__name__}")
+    return typ(value)
+
+
 def _rule(
     table: Any, source: str, global_allow: tuple[Allowlist, ...], validate: bool = True
 ) -> Rule:
@@ -248,9 +261,9 @@ def _rule(
         id=rid,
         description=str(table.get("description", rid)),
         regex=regex,
-        secret_group=int(table.get("secretGroup", table.get("secret_group", 0)) or 0),
+        secret_group=_number(table, ("secretGroup", "secret_group"), int, where),
         keywords=tuple(k.lower() for k in _strs(table.get("keywords"), f"{where}.keywords")),
-        entropy=float(table.get("entropy", 0.0)),
+        entropy=_number(table, ("entropy",), float, where),
         path=path,
         tags=_strs(table.get("tags"), f"{where}.tags"),
         confidence=confidence,
@@ -261,13 +274,13 @@ def _rule(
         ),
         multiline=bool(table.get("multiline", _spans_lines(regex))),
         generic=bool(table.get("generic", False)),
-        min_length=int(table.get("min_length", 0)),
+        min_length=_number(table, ("min_length",), int, where),
         pair=str(table.get("pair", "")),
         precheck=str(table.get("precheck", "")),
         source=source,
     )
-    if validate and regex:
-        rule.compiled  # noqa: B018 - validate now
+    if validate and regex and rule.secret_group > rule.compiled.groups:
+        raise RuleError(f"{where}: secretGroup {rule.secret_group} but the regex has fewer groups")
     if validate and path:
         rule.compiled_path  # noqa: B018
     return rule
