@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -67,9 +68,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.exit_code)
     except BrokenPipeError:
         return int(ExitCode.CLEAN)
+    except MemoryError:
+        click.echo("credmigrate: error: out of memory", err=True)
+        return int(ExitCode.BAD_INPUT)
     except OSError as exc:
         click.echo(
             f"credmigrate: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+            err=True,
+        )
+        return int(ExitCode.BAD_INPUT)
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if os.environ.get("CREDMIGRATE_DEBUG"):
+            raise
+        click.echo(
+            f"credmigrate: internal error: {type(exc).__name__}: {exc} "
+            "(set CREDMIGRATE_DEBUG=1 for a traceback, and please report it)",
             err=True,
         )
         return int(ExitCode.BAD_INPUT)

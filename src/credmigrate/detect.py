@@ -86,6 +86,23 @@ class Detector:
         )
         return cls(rules, config)
 
+    def warm(self) -> None:
+        """Compile every rule and load detect-secrets' filters now, before worker processes fork.
+
+        Workers forked afterwards inherit all of it instead of each paying for it again.
+        """
+        for rule in self.rules:
+            if rule.regex:
+                rule.compiled  # noqa: B018
+            if rule.precheck:
+                rule.compiled_precheck  # noqa: B018
+            if rule.path:
+                rule.compiled_path  # noqa: B018
+        from credmigrate import dsadapter, filters, pydetect
+
+        dsadapter.warm()
+        del filters, pydetect
+
     # -- entry points -------------------------------------------------------------------------
 
     def scan_text(self, path: str, text: str) -> list[Finding]:
@@ -239,7 +256,12 @@ class Detector:
             return None
         if _allowed(rule, path, secret, m.group(0), line):
             return None
-        if _CONF_ORDER[rule.confidence] < _CONF_ORDER[self.min_confidence]:
+        confidence = rule.confidence
+        if rule.generic and filters.low_signal_path(path):
+            # Docs, tests and examples are full of sample passwords; a provider key there is
+            # still reported, a name = value guess only when asked for (--min-confidence low).
+            confidence = Confidence.LOW
+        if _CONF_ORDER[confidence] < _CONF_ORDER[self.min_confidence]:
             return None
         if rule.generic:
             from credmigrate import dsadapter
@@ -254,7 +276,8 @@ class Detector:
         else:
             end_line, end_col = line_no, col + len(secret)
         del end
-        return self._make(rule, path, secret, line_no, col, end_line, end_col, line)
+        f = self._make(rule, path, secret, line_no, col, end_line, end_col, line)
+        return f if confidence == rule.confidence else replace(f, confidence=confidence)
 
     def _make(
         self,

@@ -19,6 +19,14 @@ def _heuristics() -> Any:
     return heuristic
 
 
+def warm() -> None:
+    """Import detect-secrets now (see :meth:`credmigrate.detect.Detector.warm`)."""
+    try:
+        _heuristics()
+    except ImportError:  # pragma: no cover
+        pass
+
+
 def reject_reason(secret: str, line: str) -> str | None:
     """Why detect-secrets' heuristics consider ``secret`` on ``line`` a false positive, or None."""
     try:

@@ -14,6 +14,19 @@ from collections.abc import Callable
 _PLACEHOLDER_WORDS = frozenset(
     [
         "changeme",
+        "abc123",
+        "abcdef",
+        "123456",
+        "1234567",
+        "12345678",
+        "123456789",
+        "1234567890",
+        "qwerty",
+        "foobar",
+        "hunter2",
+        "mysecret",
+        "supersecret",
+        "topsecret",
         "change_me",
         "changeit",
         "password",
@@ -97,6 +110,7 @@ _UUID = re.compile(
 )
 _SRI = re.compile(r"^(?:sha(?:1|256|384|512))[-:][A-Za-z0-9+/=]{20,}$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$")
+_IMPORT_PATH = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+:[A-Za-z_][\w.]*$")
 _FUNC_CALL = re.compile(r"^[A-Za-z_][\w.]*\(.*\)$")
 _ENV_LOOKUP = re.compile(
     r"(?:os\.environ|os\.getenv|getenv|process\.env|ENV\[|System\.getenv|env\(|config\(|secrets\.)",
@@ -174,7 +188,7 @@ def hash_like(value: str) -> str | None:
 def not_a_value(value: str) -> str | None:
     """Values that are code or prose, not credentials."""
     v = value.strip()
-    if _IDENTIFIER.match(v) or _FUNC_CALL.match(v):
+    if _IDENTIFIER.match(v) or _FUNC_CALL.match(v) or _IMPORT_PATH.match(v):
         return "identifier"
     if _ENV_LOOKUP.search(v):
         return "environment lookup"
@@ -263,6 +277,9 @@ def name_reason(name: str, value: str) -> str | None:
     n = name.strip("'\"`$@.[]-")
     if not _SECRET_WORD.search(n):
         return "name"
+    last = re.split(r"\.|->|::", n)[-1]
+    if not _SECRET_WORD.search(last):
+        return "secret word is not in the last part of the name"
     if _BAD_NAME_SUFFIX.search(n):
         return "name is metadata"
     if _NON_SECRET_NAMES.match(n):
@@ -271,3 +288,15 @@ def name_reason(name: str, value: str) -> str | None:
         return "short value"
     del value
     return None
+
+
+_LOW_SIGNAL_PATH = re.compile(
+    r"(?i)(?:^|/)(?:docs?|documentation|examples?|samples?|tests?|testing|spec|specs|fixtures?|"
+    r"__tests__|testdata|test_data)/|(?:^|/)(?:test_[^/]*|[^/]*_test|conftest)\.py$|"
+    r"\.(?:md|markdown|rst|adoc|ipynb)$|(?:^|/)(?:README|CHANGELOG|CHANGES|HISTORY)[^/]*$"
+)
+
+
+def low_signal_path(path: str) -> bool:
+    """Documentation, tests and examples: where sample credentials are the norm."""
+    return bool(_LOW_SIGNAL_PATH.search(path))

@@ -12,8 +12,9 @@ from credmigrate.detect import Detector
 from credmigrate.model import Finding, ScanResult, Skipped
 from credmigrate.walker import FileEntry, list_files
 
-_PARALLEL_MIN_BYTES = 8 * 1024 * 1024
-_PARALLEL_MIN_FILES = 400
+# A worker pool costs ~0.1 s (fork, warm-up, result pickling); one process scans ~40 MB/s.
+_PARALLEL_MIN_BYTES = 24 * 1024 * 1024
+_PARALLEL_MIN_FILES = 3000
 
 _worker_detector: Detector | None = None
 
@@ -82,6 +83,7 @@ def scan_worktree(
     findings: list[Finding] = []
     files = nbytes = 0
     if n_jobs > 1 and (total >= _PARALLEL_MIN_BYTES or len(entries) >= _PARALLEL_MIN_FILES):
+        detector.warm()
         _worker_detector = detector  # inherited by forked workers: no re-compilation
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
