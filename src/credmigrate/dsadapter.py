@@ -8,6 +8,7 @@ a quarter of a second, more than the pre-commit hook's whole budget on a clean c
 
 from __future__ import annotations
 
+import contextlib
 from functools import lru_cache
 from typing import Any
 
@@ -21,10 +22,8 @@ def _heuristics() -> Any:
 
 def warm() -> None:
     """Import detect-secrets now (see :meth:`credmigrate.detect.Detector.warm`)."""
-    try:
+    with contextlib.suppress(ImportError):
         _heuristics()
-    except ImportError:  # pragma: no cover
-        pass
 
 
 def reject_reason(secret: str, line: str) -> str | None:
