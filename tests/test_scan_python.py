@@ -85,6 +85,10 @@ def _cases() -> dict[str, Case]:
             p[11], "positional", "create_engine", "create_engine", call="create_engine",
             embedded=True, literal=f"'mysql+pymysql://svc:{p[11]}@db.internal/app'",
         ),
+        "auth-tuple": Case(
+            f'r = requests.get(url, auth=("admin", "{p[1]}"))\n',
+            p[1], "tuple", "auth", "auth", call="requests.get",
+        ),
         "non-ascii-before": Case(
             f'CONF = {{"café": "crème", "db_password": "{p[0]}"}}\n',
             p[0], "dict_key", "db_password", "CONF.db_password",
