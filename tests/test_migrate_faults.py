@@ -100,6 +100,7 @@ def test_endpoint_dies_mid_upload_then_rerun_completes(
     assert len(direct.list_names()) == 3  # the lost answer's create did reach the store
     fault_proxy.heal()
     assert run(repo, "--group", "none") == 0
+    assert "resumed an interrupted run (2 secret(s) were already stored)" in capsys.readouterr().err
     store = SecretStore()
     names = store.list_names()
     assert len(names) == 2 * len(MODULES)  # every value exactly once

@@ -231,6 +231,11 @@ def migrate(
         click.confirm("Apply this plan?", abort=True)
     out = execute(req, plan, scanned.findings)
     r = out.result
+    if out.resumed:
+        click.echo(
+            f"credmigrate: resumed an interrupted run ({out.resumed} secret(s) were already stored)",
+            err=True,
+        )
     click.echo(
         f"credmigrate: {r.count('created')} created, {r.count('unchanged')} unchanged, "
         f"{r.count('updated')} updated; {len(r.rewritten)} file(s) rewritten; "

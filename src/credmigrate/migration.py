@@ -46,6 +46,7 @@ class Outcome:
     report_md: Path
     report_json: Path
     purge_file: Path | None
+    resumed: int = 0  # secrets an interrupted earlier run had already stored
 
 
 def collect_findings(root: Path, config: Config, history: bool) -> Scanned:
@@ -128,13 +129,16 @@ def execute(req: MigrateRequest, plan: Plan, findings: Sequence[Finding]) -> Out
     store = SecretStore(replace(req.store, region=plan.options.region))
     state = _state_dir(req.root)
     journal = Journal.load(req.root)
+    resumed = 0
+    if journal.state not in ("new", "done"):
+        resumed = sum(1 for e in journal.entries.values() if e.outcome in ("created", "updated"))
     result = apply_plan(plan, req.root, store, journal, req.apply)
     purge = write_purge_file(req.root, plan.repo, [f.secret for f in findings], req.purge_dir)
     # The report covers every secret this repository's migration has handled, across runs.
     everything = ApplyResult(list(journal.entries.values()), result.rewritten, result.calls)
     report = build_report(plan, everything, purge)
     md, js = write_report(req.report_dir or state, report)
-    return Outcome(result, md, js, purge)
+    return Outcome(result, md, js, purge, resumed)
 
 
 def env_region() -> str | None:
