@@ -71,6 +71,10 @@ def _cases() -> dict[str, Case]:
             f"import os\nDB = os.environ.get('X_PASSWORD', '{p[9]}')\n",
             p[9], "env_fallback", "X_PASSWORD", "X_PASSWORD", call="os.environ.get",
         ),
+        "env-setdefault": Case(
+            f'os.environ.setdefault("DB_PASSWORD", "{p[2]}")\n',
+            p[2], "env_fallback", "DB_PASSWORD", "DB_PASSWORD", call="os.environ.setdefault",
+        ),
         "fstring-url": Case(
             f'DSN = f"postgresql://app:{p[10]}@{{host}}:5432/app"\n',
             p[10], "assign", "DSN", "DSN", embedded=True,

@@ -314,7 +314,9 @@ def _secret_group(rule: Rule, m: re.Match[str]) -> int:
     return 0
 
 
-_FALLBACK = re.compile(r"""(?:environ\.get|getenv)\(\s*['"][^'"]+['"]\s*,\s*['"]""")
+_FALLBACK = re.compile(
+    r"""(?:environ\.get|getenv|environ\.setdefault|ENV\.fetch)\(\s*['"][^'"]+['"]\s*,\s*['"]"""
+)
 
 
 def _literal_fallback(line: str) -> bool:
