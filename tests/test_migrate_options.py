@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from credmigrate.cli import main
-from credmigrate.store import SecretStore
+from credmigrate.store import SecretStore, StoreSettings
 from tests import fakes
 from tests.conftest import Repo
 from tests.moto_server import FaultProxy, MotoServer
@@ -94,3 +94,26 @@ def test_dry_run_without_a_region_still_shows_a_plan(
     assert "assumes us-east-1" in capsys.readouterr().err
     assert main(["migrate", str(repo.path), "--no-history", "--yes"]) == 3
     assert "no AWS region configured" in capsys.readouterr().err
+
+
+def test_endpoint_url_option_without_the_environment_variable(
+    repo: Repo, moto: MotoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _app(repo)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_SECRETS_MANAGER")
+    rc = main(
+        [
+            "migrate",
+            str(repo.path),
+            "--no-history",
+            "--yes",
+            "--endpoint-url",
+            moto.url,
+            "--region",
+            "eu-west-1",
+        ]
+    )
+    assert rc == 0
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", moto.url)
+    remote = SecretStore(StoreSettings(region="eu-west-1")).get("credmigrate/repo/svc")
+    assert remote is not None and remote.arn.startswith("arn:aws:secretsmanager:eu-west-1:")
