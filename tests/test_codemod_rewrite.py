@@ -235,7 +235,7 @@ def test_top_level_import_insertion_matches_libcst(source: str, module: str, obj
     from libcst.codemod import CodemodContext
     from libcst.codemod.visitors import AddImportsVisitor
 
-    from credmigrate.codemod._context import add_imports
+    from credmigrate.codemod._apply import add_imports
 
     tree = cst.parse_module(source)
     full, fast = CodemodContext(), CodemodContext()

@@ -14,6 +14,7 @@ import tempfile
 import tokenize
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path, PurePosixPath
 
 from credmigrate import depsedit
@@ -112,8 +113,11 @@ def _run(tasks: list[Task], workers: int) -> list[RewriteOutcome]:
         return [_work(t) for t in tasks]
     workers = min(workers, len(tasks))
     chunk = max(1, len(tasks) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_work, tasks, chunksize=chunk))
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_work, tasks, chunksize=chunk))
+    except (BrokenProcessPool, OSError):  # a worker died or no processes allowed: go serial
+        return [_work(t) for t in tasks]
 
 
 def accessor_path(root: Path, module: str) -> PurePosixPath:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
@@ -32,43 +31,25 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from credmigrate.codemod import _context as ctxmod
-from credmigrate.codemod_text import escape_braces as _esc
-from credmigrate.codemod_text import occurrences as _occ
-from credmigrate.codemod_text import (
-    other_quote,
-    py_str,
-    split_is_clean,
-    split_literal,
-    unified_diff,
+from credmigrate.codemod._apply import Apply, add_imports
+from credmigrate.codemod._locate import (
+    ALIAS,
+    FUNC,
+    Hit,
+    State,
+    by_leaf,
+    human,
+    instruction,
+    locate_all,
+    raw_text,
 )
-from credmigrate.codemod_text import position_at as _pos_at
+from credmigrate.codemod_text import escape_braces as _esc
+from credmigrate.codemod_text import other_quote, py_str, split_literal, unified_diff
 from credmigrate.model import Replacement, RewriteOutcome, RewriteStatus
 
-FUNC = "get_secret"
+__all__ = ["instruction", "rewrite_source"]
+
 _PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
-ALIAS = "_credmigrate_get_secret"
-Leaf = cst.SimpleString | cst.FormattedStringText
-
-
-@dataclass
-class _Hit:
-    rep: Replacement
-    leaf: Leaf
-    start: int
-    end: int
-
-
-@dataclass
-class _State:
-    scope: ctxmod.Scope
-    pos: ctxmod.Positions
-    parents: ctxmod.Parents
-    leaves: list[Leaf]
-    accessor: str
-    fn: str = FUNC
-    needs_human: list[tuple[str, str]] = field(default_factory=list)
-    whys: list[str] = field(default_factory=list)
-    handled: list[str] = field(default_factory=list)
 
 
 def rewrite_source(
@@ -109,19 +90,19 @@ def _rewrite(path: str, source: str, reps: Sequence[Replacement], accessor: str)
         return _failed(path, f"libcst cannot parse line {exc.raw_line}: {exc.message}")
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # freshly parsed: no copy needed
     scope, leaves = ctxmod.scan_module(module)
-    st = _State(scope, wrapper.resolve(PositionProvider), scope.parents, list(leaves), accessor)
+    st = State(scope, wrapper.resolve(PositionProvider), scope.parents, list(leaves), accessor)
     if scope.names.get(FUNC, f"{accessor}.{FUNC}") != f"{accessor}.{FUNC}":
         st.fn = ALIAS
-    hits = _locate_all(st, text, reps)
+    hits = locate_all(st, text, reps)
     edits = ctxmod.Edits()
     imports = CodemodContext()
-    for leaf_hits in _by_leaf(st, hits):
+    for leaf_hits in by_leaf(st, hits):
         _plan_leaf(st, leaf_hits, edits, imports)
     if not edits.any():
         return _result(path, source, source, st, reps)
-    new_module = scope.module.visit(ctxmod.Apply(edits))
+    new_module = scope.module.visit(Apply(edits))
     AddImportsVisitor.add_needed_import(imports, accessor, FUNC, ALIAS if st.fn == ALIAS else None)
-    new_module = ctxmod.add_imports(new_module, imports)
+    new_module = add_imports(new_module, imports)
     new = ("\ufeff" if bom else "") + new_module.code
     try:
         compile(new_module.code, path, "exec", dont_inherit=True)
@@ -149,7 +130,7 @@ def _nothing_here(
 
 
 def _result(
-    path: str, old: str, new: str, st: _State, reps: Sequence[Replacement]
+    path: str, old: str, new: str, st: State, reps: Sequence[Replacement]
 ) -> RewriteOutcome:
     secrets = [r.finding.secret for r in reps]
     human = tuple(st.needs_human)
@@ -172,117 +153,8 @@ def _call_text(rep: Replacement, fn: str, quote: str) -> str | None:
     return f"{fn}({', '.join(a for a in args if a)})"
 
 
-def instruction(rep: Replacement, accessor: str, why: str) -> str:
-    f = rep.finding
-    key = f", {rep.json_key!r}" if rep.json_key is not None else ""
-    return (
-        f"{f.path}:{f.span.line}:{f.span.column}: {why}; replace the value by hand with "
-        f"get_secret({rep.secret_name!r}{key}) from {accessor}"
-    )
-
-
-def _human(st: _State, rep: Replacement, why: str) -> None:
-    st.needs_human.append((rep.finding.fingerprint, instruction(rep, st.accessor, why)))
-    st.whys.append(why)
-
-
-def _locate_all(st: _State, text: str, reps: Sequence[Replacement]) -> list[_Hit]:
-    leaves = st.leaves
-    hits: list[_Hit] = []
-    for rep in reps:
-        secret = rep.finding.secret
-        if not secret or secret not in text:
-            if rep.secret_name in text and st.fn in text:
-                st.handled.append(rep.finding.fingerprint)  # already rewritten earlier
-            else:
-                _human(st, rep, "the secret is no longer at this place (file changed?)")
-            continue
-        hit = _locate(st, leaves, rep)
-        if hit is not None:
-            hits.append(hit)
-    return hits
-
-
-def _locate(st: _State, leaves: Sequence[Leaf], rep: Replacement) -> _Hit | None:
-    f = rep.finding
-    found: list[tuple[Leaf, int, tuple[int, int]]] = []
-    for leaf in leaves:
-        raw, line, col = _raw(st, leaf)
-        for off in _occ(raw, f.secret):
-            found.append((leaf, off, _pos_at(line, col, raw, off)))
-    want = (f.span.line, f.span.column - 1)
-    chosen = [c for c in found if c[2] == want]
-    lit = f.binding.literal if f.binding else None
-    if not chosen and lit is not None:
-        lo, hi = (lit.line, lit.column - 1), (lit.end_line, lit.end_column - 1)
-        chosen = [c for c in found if lo <= c[2] < hi]
-    if not chosen:
-        chosen = [c for c in found if c[2][0] == f.span.line]
-    if len(chosen) != 1:
-        why = "no string literal holds it here" if not chosen else "several literals match"
-        _human(st, rep, f"cannot locate the literal safely ({why})")
-        return None
-    leaf, off, _ = chosen[0]
-    why = _verify(st, leaf, off, f.secret)
-    if why:
-        _human(st, rep, why)
-        return None
-    return _Hit(rep, leaf, off, off + len(f.secret))
-
-
-def _raw(st: _State, leaf: Leaf) -> tuple[str, int, int]:
-    start = st.pos[leaf].start
-    if isinstance(leaf, cst.FormattedStringText):
-        return leaf.value, start.line, start.column
-    parts = split_literal(leaf.value)
-    if parts is None:
-        return "", start.line, start.column
-    return parts.body, start.line, start.column + len(parts.prefix) + len(parts.quote)
-
-
-def _verify(st: _State, leaf: Leaf, off: int, secret: str) -> str:
-    """Why the secret can't be cut out of this literal, or "" when it can."""
-    unclean = "the literal's value does not cleanly contain the secret (escapes?)"
-    if isinstance(leaf, cst.SimpleString):
-        parts = split_literal(leaf.value)
-        if parts is None:
-            return unclean
-        prefix, quote = parts.prefix, parts.quote
-    else:
-        fs = st.parents[leaf]
-        if not isinstance(fs, cst.FormattedString):
-            return unclean
-        prefix, quote = fs.prefix.lower(), fs.quote
-    if "b" in prefix:
-        return "a bytes literal holds it (get_secret returns str: add .encode())"
-    raw, _, _ = _raw(st, leaf)
-    if "\\N{" in raw or not split_is_clean(prefix, quote, raw, off, off + len(secret), secret):
-        return unclean
-    return ""
-
-
-def _by_leaf(st: _State, hits: list[_Hit]) -> list[tuple[list[_Hit], list[_Hit]]]:
-    """Hits grouped per literal, as (to replace, riders).
-
-    The shortest secret wins where findings overlap (a URL's password rather than the whole
-    URL): a hit that contains chosen ones rides along and is handled when they are; a partial
-    overlap needs a human.
-    """
-    groups: dict[int, tuple[list[_Hit], list[_Hit]]] = {}
-    for h in sorted(hits, key=lambda h: h.end - h.start):
-        chosen, riders = groups.setdefault(id(h.leaf), ([], []))
-        inner = [o for o in chosen if o.start < h.end and h.start < o.end]
-        if not inner:
-            chosen.append(h)
-        elif all(h.start <= o.start and o.end <= h.end for o in inner):
-            riders.append(h)
-        else:
-            _human(st, h.rep, "overlaps another secret in the same literal")
-    return [(sorted(c, key=lambda h: h.start), r) for c, r in groups.values() if c]
-
-
 def _plan_leaf(
-    st: _State, group: tuple[list[_Hit], list[_Hit]], edits: ctxmod.Edits, imports: CodemodContext
+    st: State, group: tuple[list[Hit], list[Hit]], edits: ctxmod.Edits, imports: CodemodContext
 ) -> None:
     hits, riders = group
     leaf = hits[0].leaf
@@ -300,7 +172,7 @@ def _plan_leaf(
         why = "" if new is not None else "the secret name or key cannot be written in this literal"
     if why or new is None:
         for h in [*hits, *riders]:
-            _human(st, h.rep, why)
+            human(st, h.rep, why)
         return
     if isinstance(leaf, cst.SimpleString):
         edits.leaves[leaf] = new  # type: ignore[assignment]
@@ -311,10 +183,10 @@ def _plan_leaf(
 
 
 def _leaf_replacement(
-    st: _State, hits: list[_Hit]
+    st: State, hits: list[Hit]
 ) -> cst.BaseExpression | list[cst.BaseFormattedStringContent] | None:
     leaf = hits[0].leaf
-    raw, _, _ = _raw(st, leaf)
+    raw, _, _ = raw_text(st, leaf)
     if isinstance(leaf, cst.SimpleString):
         parts = split_literal(leaf.value)
         assert parts is not None
@@ -341,7 +213,7 @@ def _leaf_replacement(
 
 
 def _split(
-    raw: str, hits: list[_Hit], quote: str, fn: str, *, escape: bool
+    raw: str, hits: list[Hit], quote: str, fn: str, *, escape: bool
 ) -> list[cst.BaseFormattedStringContent] | None:
     out: list[cst.BaseFormattedStringContent] = []
     cur = 0
