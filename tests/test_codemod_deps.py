@@ -1,0 +1,83 @@
+"""Adding boto3 to declared dependencies: only that changes, in any layout, or a human is told."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from credmigrate.accessor_template import MIN_BOTO3
+from credmigrate.depsedit import boto3_edits, declared
+
+NAMES = st.lists(
+    st.sampled_from(["django>=4", "requests", "celery[redis]>=5", "attrs", "pyyaml==6.0.1"]),
+    max_size=4,
+    unique=True,
+)
+
+
+def _render(deps: list[str], multiline: bool, trailing_comma: bool, comment: bool) -> str:
+    items = [f'"{d}"' for d in deps]
+    if multiline:
+        body = "".join(f"    {item},\n" for item in items)
+        if items and not trailing_comma:
+            body = body[: -len(",\n")] + "\n"
+        if comment:
+            body = "    # runtime\n" + body
+        array = f"[\n{body}]"
+    else:
+        array = "[" + ", ".join(items) + ("," if items and trailing_comma else "") + "]"
+    tail = "  # pinned by ops" if comment and not multiline else ""
+    return (
+        '[build-system]\nrequires = ["hatchling"]\n\n[project]\nname = "app"\n'
+        f'dependencies = {array}{tail}\n\n[project.optional-dependencies]\ntest = ["pytest"]\n'
+    )
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    deps=NAMES,
+    multiline=st.booleans(),
+    trailing_comma=st.booleans(),
+    comment=st.booleans(),
+)
+def test_pyproject_edit_adds_exactly_boto3(
+    deps: list[str], multiline: bool, trailing_comma: bool, comment: bool
+) -> None:
+    with tempfile.TemporaryDirectory() as d:
+        root = Path(d)
+        text = _render(deps, multiline, trailing_comma, comment)
+        (root / "pyproject.toml").write_text(text)
+        (edit,) = boto3_edits(root)
+        assert not edit.note
+        new = tomllib.loads(edit.new)
+        old = tomllib.loads(text)
+        assert new["project"]["dependencies"] == [*deps, MIN_BOTO3]
+        new["project"]["dependencies"] = deps
+        assert new == old  # nothing else changed
+        changed = [line for line in edit.new.splitlines() if line not in text.splitlines()]
+        assert len(changed) <= 2  # the new item, and at most the line that gained a comma
+        (root / "pyproject.toml").write_text(edit.new)
+        assert boto3_edits(root) == []  # idempotent
+        assert "boto3" in declared(root)
+
+
+def test_unparseable_layout_becomes_an_instruction(tmp_path: Path) -> None:
+    text = '[project]\nname = "x"\ndependencies = [  # "tricky ]"\n  "a"]\n'
+    (tmp_path / "pyproject.toml").write_text(text)
+    (edit,) = boto3_edits(tmp_path)
+    assert edit.new == edit.old == text
+    assert "add boto3>=1.28.57 to [project].dependencies" in edit.note
+
+
+def test_requirements_with_boto3_already_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("-r base.txt\nBoto3==1.34.0  # aws\n")
+    assert boto3_edits(tmp_path) == []
