@@ -192,3 +192,22 @@ def test_config_baseline_path_is_used(tree: Path, capsys: pytest.CaptureFixture[
     assert main(["scan", "--update-baseline", str(tree / ".secrets.json"), str(tree)]) == 0
     capsys.readouterr()
     assert main(["scan", str(tree)]) == 0
+
+
+def test_config_extra_rules_are_relative_to_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    proj = tmp_path / "proj"
+    (proj / "ci").mkdir(parents=True)
+    (proj / "ci" / "team.toml").write_text(
+        '[[rules]]\nid = "team-widget"\ndescription = "Widget"\n'
+        "regex = '''\\b(wdg_[a-z0-9]{24})\\b'''\nkeywords = [\"wdg_\"]\n"
+    )
+    (proj / "pyproject.toml").write_text('[tool.credmigrate]\nextra_rules = ["ci/team.toml"]\n')
+    (proj / "a.txt").write_text(
+        "w = wdg_" + fakes.token(24, "w", "abcdefghjkmnpqrstuvwxyz23456789") + "\n"
+    )
+    monkeypatch.chdir(tmp_path)  # not the project directory
+    code, doc = _json(["scan", "-f", "json", "proj"], capsys)
+    assert code == 1
+    assert [(f["rule_id"], f["path"]) for f in doc["findings"]] == [("team-widget", "a.txt")]

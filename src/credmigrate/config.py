@@ -105,5 +105,9 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
             table = data.get("tool", {}).get("credmigrate", data)
         if not isinstance(table, dict):
             raise BadInputError(f"{path}: [tool.credmigrate] must be a table")
-        return _from_table(table, path)
+        config = _from_table(table, path)
+        if config.extra_rules:  # rule files named in a config are relative to that file
+            base = path.parent
+            return config.with_(extra_rules=tuple(str(base / r) for r in config.extra_rules))
+        return config
     return Config()
