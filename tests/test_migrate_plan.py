@@ -196,3 +196,11 @@ def test_a_history_value_still_live_elsewhere_is_migrated_not_listed() -> None:
     plan = build_plan(fs, Config(), "r", PlanOptions())
     assert [r.location for r in plan.rotation] == ["gone.py:1"]
     assert [s.name for s in plan.secrets] == ["credmigrate/r/new"]
+
+
+def test_an_empty_plan_shows_no_policy_or_cost() -> None:
+    from credmigrate.plan_text import render_plan
+
+    text = render_plan(build_plan([], Config(), "r", PlanOptions()))
+    assert "Secrets to create or reuse in AWS Secrets Manager: 0" in text
+    assert "IAM policy" not in text and "Estimated cost" not in text

@@ -57,7 +57,7 @@ def collect_findings(root: Path, config: Config, history: bool) -> Scanned:
     findings = [f if f.status else replace(f, status=Status.LIVE) for f in tree.findings]
     notes = list(tree.notes)
     if history:
-        if not (root / ".git").exists():
+        if not _in_git(root):
             notes.append("not a git repository: history not scanned")
         else:
             from credmigrate.history import scan_history
@@ -79,6 +79,18 @@ def collect_findings(root: Path, config: Config, history: bool) -> Scanned:
         if suppressed:
             notes.append(f"{suppressed} finding(s) accepted in the baseline are not migrated")
     return Scanned(findings, notes)
+
+
+def _in_git(root: Path) -> bool:
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True, text=True
+        )
+    except OSError:
+        return False
+    return out.returncode == 0 and out.stdout.strip() == "true"
 
 
 def resolve_region(settings: StoreSettings) -> str:

@@ -93,9 +93,10 @@ def render_plan(plan: Plan, *, show_secrets: bool = False) -> str:
         for r in plan.rotation:
             commit = f" in {r.commit[:10]}" if r.commit else ""
             add(f"  {r.location}{commit} ({r.rule_id}) {r.redacted}")
-    add("")
-    add("Estimated cost: " + plan.cost().render())
-    add("")
-    add("Least-privilege IAM policy for the application's role:")
-    add(render_policy(plan.policy()))
+    if plan.secrets:
+        add("")
+        add("Estimated cost: " + plan.cost().render())
+        add("")
+        add("Least-privilege IAM policy for the application's role:")
+        add(render_policy(plan.policy()))
     return "\n".join(lines) + "\n"
