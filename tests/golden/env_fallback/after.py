@@ -9,3 +9,4 @@ HEADER = "Bearer " + (getenv("BEARER") or get_secret("credmigrate/demo/env_fallb
 CONFIG = {"key": os.environ.get(
     "CONFIG_KEY",
 ) or get_secret("credmigrate/demo/env_fallback", "CONFIG_KEY")}
+os.environ.setdefault("SMTP_PASSWORD", get_secret("credmigrate/demo/env_fallback", "SMTP_PASSWORD"))

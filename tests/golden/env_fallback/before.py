@@ -9,3 +9,4 @@ CONFIG = {"key": os.environ.get(
     "CONFIG_KEY",
     "@@token:CONFIG_KEY@@",
 )}
+os.environ.setdefault("SMTP_PASSWORD", "@@password:SMTP_PASSWORD@@")
