@@ -288,3 +288,18 @@ def test_found_with_exact_span(name: str, scanned: dict[str, list[tuple[str, str
     assert hits, (case.rule, [(r, len(s)) for r, s, _ in scanned[name]])
     assert hits[0][0] == case.rule
     assert hits[0][2] == case.secret  # the span covers exactly the secret
+
+
+def test_long_minified_line_keeps_exact_columns() -> None:
+    # long lines are matched in windows around keywords; columns must stay per character
+    from tests.fakes_scan import scan
+
+    gh = fakes.github_pat("long")
+    key = fakes.aws_key_id("long")
+    line = 'var a="é";' * 700 + f'var t="{gh}";' + "x" * 3000 + f';var id="{key}";' + "ü" * 500
+    text = "// bundle\n" + line + "\n"
+    found = {f.rule_id: f for f in scan("static/app.js", text)}
+    assert set(found) >= {"github-token", "aws-access-key-id"}
+    for f in found.values():
+        assert f.span.line == 2
+        assert slice_span(text, f.span) == f.secret
