@@ -164,7 +164,7 @@ def test_golden_semantics(case: Case, tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("CREDMIGRATE_SECRETS_FILE", str(tmp_path / "secrets.json"))
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, ACCESSOR, raising=False)
-    for var in ("API_TOKEN", "DB_PASSWORD", "SIGNING_KEY", "BEARER", "CONFIG_KEY"):
+    for var in ("API_TOKEN", "DB_PASSWORD", "SIGNING_KEY", "BEARER", "CONFIG_KEY", "SMTP_PASSWORD"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC-not-a-real-sid")
     for var, value in case.expect.get("env", {}).items():
