@@ -143,3 +143,20 @@ def test_real_process_default_path_is_cwd_and_no_color_off_a_tty(tmp_path: Path)
     assert out.returncode == 1
     assert "aws.txt" in out.stdout
     assert "\x1b[" not in out.stdout  # stdout is a pipe, not a TTY
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
+def test_scan_path_never_imports_boto3_or_libcst(tmp_path: Path, fmt: str) -> None:
+    root = _tree(tmp_path, secret=True)
+    (root / "settings.py").write_text(f'DB_PASSWORD = "{fakes.password("imp")}"\n')
+    code = (
+        "import sys\n"
+        "from credmigrate.cli import main\n"
+        f"rc = main(['scan', '-f', {fmt!r}, '-o', {str(tmp_path / 'r')!r}, {str(root)!r}])\n"
+        "bad = [m for m in ('boto3', 'botocore', 'libcst') if m in sys.modules]\n"
+        "print(rc, ','.join(bad) or 'none')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert out.stdout.split() == ["1", "none"], out.stderr
