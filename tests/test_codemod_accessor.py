@@ -164,3 +164,20 @@ def test_runs_without_credmigrate_installed(moto: MotoServer, tmp_path: Path) ->
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "True"
+
+
+def test_local_file_changes_are_picked_up(
+    load: Load, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local = tmp_path / "dev-secrets.json"
+    local.write_text(json.dumps({NAME: {"K": "one"}}))
+    monkeypatch.setenv("CREDMIGRATE_SECRETS_FILE", str(local))
+    module = load()
+    assert module.get_secret(NAME, "K") == "one"
+    local.write_text(json.dumps({NAME: {"K": "two"}}))
+    stat = local.stat()
+    os.utime(local, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert module.get_secret(NAME, "K") == "two"
+    local.write_text("{not json")
+    os.utime(local, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    assert "cannot read CREDMIGRATE_SECRETS_FILE" in _expect_error(module, NAME, "K")

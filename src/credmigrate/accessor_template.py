@@ -61,6 +61,7 @@ _values: Dict[str, str] = {}
 _client: Any = None
 _client_pid = 0
 _secret_cache: Any = None
+_file_cache: Any = None  # ((path, mtime), parsed JSON) of CREDMIGRATE_SECRETS_FILE
 
 
 class SecretUnavailableError(RuntimeError):
@@ -118,6 +119,9 @@ def _secret_string(name: str) -> str:
                 return str(cache.get_secret_string(name))
             except Exception as exc:
                 raise SecretUnavailableError(name, None, _explain(exc)) from exc
+    value = _values.get(name)
+    if value is not None:  # the common case: already fetched in this process
+        return value
     with _lock:
         lock = _name_locks.setdefault(name, threading.Lock())
     with lock:
@@ -129,9 +133,13 @@ def _secret_string(name: str) -> str:
 
 
 def _from_file(path: str, name: str) -> str:
+    global _file_cache
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
+        stamp = (path, os.stat(path).st_mtime_ns)
+        if _file_cache is None or _file_cache[0] != stamp:
+            with open(path, encoding="utf-8") as fh:
+                _file_cache = (stamp, json.load(fh))
+        data = _file_cache[1]
     except (OSError, ValueError) as exc:
         raise SecretUnavailableError(name, None, "cannot read %s=%s: %s" % (FILE_ENV, path, exc)) from None
     if not isinstance(data, dict) or name not in data:
