@@ -260,6 +260,24 @@ def _cases() -> dict[str, Case]:
         + t(86, "sh", string.ascii_letters + string.digits + "./")
     )
     add("shadow", "etc/shadow", f"root:{sh}:19000:0:99999:7:::\n", sh, "shadow-hash")
+    cs = pw("adonet")
+    add(
+        "adonet-connection-string",
+        "appsettings.json",
+        '{"ConnectionStrings": {"Default": "Server=db;Database=app;User Id=sa;Password='
+        + cs
+        + ';"}}\n',
+        cs,
+        "connection-string-password",
+    )
+    ap = pw("appsetting")
+    add(
+        "dotnet-appsetting",
+        "Web.config",
+        f'<appSettings>\n  <add key="SmtpPassword" value="{ap}" />\n</appSettings>\n',
+        ap,
+        "appsetting-secret",
+    )
     return c
 
 

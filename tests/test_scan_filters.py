@@ -167,3 +167,9 @@ def test_filter_functions_name_their_reason(
 ) -> None:
     assert fn(value) == reason
     assert fn(CONTROL) is None
+
+
+@pytest.mark.parametrize("value", ["#{DbPassword}#", "pre-#{env}-post", "#{Octopus.Password}"])
+def test_interpolation_templates_are_not_findings(value: str) -> None:
+    assert _secrets("Web.config", f'<add key="DbPassword" value="{value}" />\n') == []
+    assert _secrets("Web.config", f'<add key="DbPassword" value="{CONTROL}" />\n') == [CONTROL]

@@ -101,7 +101,7 @@ _TEMPLATE = re.compile(
     )$""",
     re.VERBOSE,
 )
-_CONTAINS_TEMPLATE = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|<%=?|%\([a-z_]+\)s")
+_CONTAINS_TEMPLATE = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|<%=?|%\([a-z_]+\)s|#\{[^}]+\}")
 _REPEATED = re.compile(r"^(.)\1{3,}$|^(?:x{3,}|X{3,}|\*{3,}|\.{3,}|-{3,}|_{3,}|#{3,})$")
 _MASK = re.compile(r"(?:x{4,}|X{4,}|\*{4,}|•{3,}|0{8,}|\.{4,}|_{4,})")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
