@@ -254,3 +254,18 @@ def test_planning_module_does_not_import_libcst() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_history_only_findings_are_not_rewritten(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from credmigrate.model import Status
+
+    secret = fakes.token(40, "hist")
+    _write(tmp_path, "a.py", f'API_KEY = "{secret}"\n')
+    (finding,) = _scan(tmp_path, ["a.py"])
+    old = replace(finding, status=Status.HISTORY_ONLY)
+    assert plan_rewrites(tmp_path, [Replacement(old, NAME, "K")], Config()) == []
+    live = replace(finding, status=Status.LIVE)
+    (outcome,) = plan_rewrites(tmp_path, [Replacement(live, NAME, "K")], Config())
+    assert outcome.status == RewriteStatus.REWRITTEN

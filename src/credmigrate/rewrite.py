@@ -22,7 +22,7 @@ from credmigrate.accessor_template import render_accessor
 from credmigrate.codemod_text import is_test_path, unified_diff
 from credmigrate.config import Config
 from credmigrate.errors import BadInputError
-from credmigrate.model import Replacement, RewriteOutcome, RewriteStatus
+from credmigrate.model import Replacement, RewriteOutcome, RewriteStatus, Status
 
 PARALLEL_MIN_FILES = 8
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -73,6 +73,8 @@ def plan_rewrites(
     """One outcome per file that holds a replacement, sorted by path; never raises for a file."""
     by_path: dict[str, list[Replacement]] = {}
     for rep in replacements:
+        if rep.finding.status == Status.HISTORY_ONLY:
+            continue  # not in the tree: nothing to rewrite, it goes on the rotation list
         by_path.setdefault(rep.finding.path, []).append(rep)
     accessor = config.accessor_module
     outcomes: list[RewriteOutcome] = []
