@@ -275,3 +275,25 @@ def test_multiline_rule_locates_a_secret_below_the_match_start(tmp_path: Path) -
     # an allow marker on the match's first line suppresses it
     marked = src.replace("password=(", "password=(  # gitleaks:allow")
     assert detector.scan_text("a.txt", marked) == []
+
+
+def test_path_rules_with_and_without_regex(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = tmp_path / "paths.toml"
+    cfg.write_text(
+        '[[rules]]\nid = "kube-config-file"\ndescription = "A kubeconfig committed"\n'
+        "path = '''(?:^|/)\\.kube/config$'''\n"
+        '[[rules]]\nid = "tf-password"\ndescription = "Terraform variable default"\n'
+        "path = '''\\.tfvars$'''\n"
+        "regex = '''(?i)password\\s*=\\s*\"([^\"]{8,})\"'''\n"
+    )
+    root = tmp_path / "t"
+    value = fakes.password("tf")
+    _write(root, "home/.kube/config", "apiVersion: v1\nkind: Config\n")
+    _write(root, "prod.tfvars", f'db_password = "{value}"\n')
+    _write(root, "prod.tf", f'# password = "{value}"\n')
+    hits = {(f["rule_id"], f["path"]) for f in _scan_json(root, cfg, capsys)}
+    assert ("kube-config-file", "home/.kube/config") in hits
+    assert ("tf-password", "prod.tfvars") in hits
+    assert not any(rule == "tf-password" and p == "prod.tf" for rule, p in hits)
