@@ -289,3 +289,17 @@ def test_utf8_bom_and_crlf_keep_a_first_line_secret(tmp_path: Path, name: str, s
     assert f.secret == pw
     # columns count from after the BOM, as editors (and Python's ast) do
     assert (f.span.line, f.span.column) == (1, first.index(pw) + 1)
+
+
+def test_several_roots_keep_same_named_files_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.txt").write_text(_secret_line(name)[1])
+    monkeypatch.chdir(tmp_path)
+    both = scan_worktree([Path("a"), Path("b")], Config())
+    assert sorted(f.path for f in both.findings) == ["a/x.txt", "b/x.txt"]
+    assert len({f.fingerprint for f in both.findings}) == 2
+    # one root: paths stay relative to it
+    assert [f.path for f in scan_worktree([Path("a")], Config()).findings] == ["x.txt"]

@@ -120,7 +120,11 @@ def _walk(root: Path) -> Iterator[str]:
 def list_files(
     roots: Sequence[Path], exclude: Sequence[str] = ()
 ) -> tuple[list[FileEntry], list[Skipped]]:
-    """Resolve the scan roots into files to read, and those skipped before reading."""
+    """Resolve the scan roots into files to read, and those skipped before reading.
+
+    Paths are relative to the directory root; with several roots, to the current directory,
+    so that two roots' files of the same name stay apart.
+    """
     excl = _pathspec().GitIgnoreSpec.from_lines(exclude) if exclude else None
     entries: list[FileEntry] = []
     skipped: list[Skipped] = []
@@ -141,10 +145,15 @@ def list_files(
                 prefix = "" if sub == "." else sub + "/"
                 rels = [r[len(prefix) :] for r in rels if r.startswith(prefix)]
         resolved_anchor = anchor.resolve()
+        lead = ""
+        if len(roots) > 1 and anchor is root:
+            lead = _rel_to(root, Path.cwd()).rstrip("/")
+            lead = "" if lead == "." else lead + "/"
         for rel in rels:
             if excl is not None and excl.match_file(rel):
                 continue
             p = anchor / rel
+            rel = lead + rel
             if p.is_symlink():
                 try:
                     target = p.resolve(strict=True)
