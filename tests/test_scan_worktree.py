@@ -253,26 +253,33 @@ def test_parallel_scan_gives_the_same_findings(tmp_path: Path) -> None:
     for i in range(450):
         sub = root / f"d{i % 7}"
         sub.mkdir(exist_ok=True)
-        if i % 9 == 0:
+        if i % 18 == 0:  # Python files: bindings are computed in the workers too
+            line = f'DB_PASSWORD = "{fakes.password(i)}"\n'
+            (sub / f"f{i}.py").write_text(f"# file {i}\n" + line)
+            expected.add(f"d{i % 7}/f{i}.py")
+        elif i % 9 == 0:
             line = _secret_line(f"p{i}")[1]
             (sub / f"f{i}.txt").write_text(f"# file {i}\n" + line)
             expected.add(f"d{i % 7}/f{i}.txt")
         else:
             (sub / f"f{i}.txt").write_text(f"value_{i} = {i}\n")
 
-    def key(r: ScanResult) -> list[tuple[str, int, int, str, str]]:
-        return [(f.path, f.line, f.span.column, f.rule_id, f.fingerprint) for f in r.findings]
+    def key(r: ScanResult) -> list[tuple[str, int, int, str, str, object]]:
+        return [
+            (f.path, f.line, f.span.column, f.rule_id, f.fingerprint, f.binding) for f in r.findings
+        ]
 
     one = scan_worktree([root], Config(), jobs=1)
     two = scan_worktree([root], Config(), jobs=2)
     assert _paths(one) == expected
+    assert sum(f.binding is not None for f in two.findings) == 25  # the .py files
     assert key(one) == key(two)
     assert (
         (one.files_scanned, one.bytes_scanned)
         == (two.files_scanned, two.bytes_scanned)
         == (
             450,
-            sum(p.stat().st_size for p in root.rglob("*.txt")),
+            sum(p.stat().st_size for p in root.rglob("*.*")),
         )
     )
 
