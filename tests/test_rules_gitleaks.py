@@ -297,3 +297,27 @@ def test_path_rules_with_and_without_regex(
     assert ("kube-config-file", "home/.kube/config") in hits
     assert ("tf-password", "prod.tfvars") in hits
     assert not any(rule == "tf-password" and p == "prod.tf" for rule, p in hits)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "matches", "rejects"),
+    [
+        (r"\b(pat[[:alnum:]]{6}\.[[:xdigit:]]{4})\b", "pat9Zx4Yw.0aF3", "pat9Zx4Y_.0aF3"),
+        (r"^[[:upper:][:digit:]]+$", "AB12", "Ab12"),
+        (r"^[^[:space:]]+$", "a-b", "a b"),
+        (r"^[[:punct:]]+$", "!/@[`{~", "a"),
+        (r"^[a[]+$", "a[a", "b"),  # a literal [ inside a class
+        (r"^[a--]+$", "a-", "b"),  # Python would read a doubled - as a set operation
+        (r"^[&&x]+$", "&x", "y"),
+    ],
+)
+def test_go_bracket_expressions_translate_without_warnings(
+    pattern: str, matches: str, rejects: str
+) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no FutureWarning about nested sets reaches the user
+        compiled = compile_regex(pattern)
+    assert compiled.search(matches)
+    assert not compiled.search(rejects)

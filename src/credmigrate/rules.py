@@ -115,15 +115,7 @@ def _translate(pattern: str) -> str:
             i += 2
             continue
         if c == "[":
-            j = i + 1
-            if j < n and pattern[j] == "^":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 2 if pattern[j] == "\\" else 1
-            out.append(pattern[i : j + 1])
-            i = j + 1
+            i = _translate_class(pattern, i, out)
             continue
         m = _INLINE_FLAG.match(pattern, i)
         if m:
@@ -155,6 +147,60 @@ def _translate(pattern: str) -> str:
         i += 1
     out.extend(")" for _ in opened_scoped)
     return "".join(out)
+
+
+# Go/RE2 POSIX classes, valid only inside a bracket expression; Python's re has none.
+_POSIX_CLASS = re.compile(r"\[:(\w+):\]")
+_POSIX = {
+    "alnum": "0-9A-Za-z",
+    "alpha": "A-Za-z",
+    "ascii": "\\x00-\\x7f",
+    "blank": " \\t",
+    "cntrl": "\\x00-\\x1f\\x7f",
+    "digit": "0-9",
+    "graph": "!-~",
+    "lower": "a-z",
+    "print": " -~",
+    "punct": "!-/:-@\\[-`{-~",
+    "space": "\\t\\n\\v\\f\\r ",
+    "upper": "A-Z",
+    "word": "0-9A-Za-z_",
+    "xdigit": "0-9A-Fa-f",
+}
+
+
+def _translate_class(pattern: str, i: int, out: list[str]) -> int:
+    """Copy the bracket expression at ``pattern[i]`` into ``out``; return the index after it.
+
+    POSIX classes (``[[:alnum:]]``) become ranges, and characters that Python's ``re`` would read
+    as nested sets or set operations (a literal ``[``, ``--``, ``&&``, ``~~``, ``||``) are escaped.
+    """
+    n = len(pattern)
+    j = i + 1
+    body: list[str] = []
+    if j < n and pattern[j] == "^":
+        body.append("^")
+        j += 1
+    if j < n and pattern[j] == "]":
+        body.append("\\]")
+        j += 1
+    while j < n and pattern[j] != "]":
+        ch = pattern[j]
+        m = _POSIX_CLASS.match(pattern, j)
+        if ch == "\\" and j + 1 < n:
+            body.append(pattern[j : j + 2])
+            j += 2
+        elif m and m.group(1) in _POSIX:
+            body.append(_POSIX[m.group(1)])
+            j = m.end()
+        elif ch == "[" or (ch in "-&~|" and j + 1 < n and pattern[j + 1] == ch):
+            body.append("\\" + ch)
+            j += 1
+        else:
+            body.append(ch)
+            j += 1
+    out.append("[" + "".join(body) + ("]" if j < n else ""))
+    return j + 1
 
 
 def _strs(value: Any, where: str) -> tuple[str, ...]:
