@@ -220,6 +220,12 @@ _IMPORT_SAMPLES = [
     "if True:\n    import os\nimport sys\ndef f(): pass\n",
     "@decorator\nclass A:\n    pass\nimport late\n",
     "def get_secret(name):\n    return name\n\n\nTOKEN = 1\n",
+    "import os; X = 1\nimport sys\n\nY = 2\n",
+    "__strict__ = True\nimport os\n\n\nclass A:\n    pass\n",
+    '"""Only a docstring."""\n',
+    "",
+    "X = 1\nimport os\nfrom dataclasses import dataclass\n",
+    "# comment only\n\nimport os  # trailing\n\n\n# lead\nX = 1\n",
 ]
 
 
