@@ -81,3 +81,11 @@ def test_unparseable_layout_becomes_an_instruction(tmp_path: Path) -> None:
 def test_requirements_with_boto3_already_is_left_alone(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("-r base.txt\nBoto3==1.34.0  # aws\n")
     assert boto3_edits(tmp_path) == []
+
+
+def test_setup_py_gets_an_instruction_not_an_edit(tmp_path: Path) -> None:
+    text = "from setuptools import setup\nsetup(name='x', install_requires=['requests'])\n"
+    (tmp_path / "setup.py").write_text(text)
+    (edit,) = boto3_edits(tmp_path)
+    assert edit.path == "setup.py" and edit.new == text
+    assert "install_requires" in edit.note

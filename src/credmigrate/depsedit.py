@@ -85,6 +85,13 @@ def boto3_edits(root: Path) -> list[DepsEdit]:
         if "boto3" not in _req_names(text.splitlines()):
             sep = "" if not text or text.endswith("\n") else "\n"
             edits.append(DepsEdit("requirements.txt", text, f"{text}{sep}{MIN_BOTO3}\n"))
+    for name in ("setup.py", "setup.cfg"):
+        legacy = root / name
+        if not edits and legacy.is_file() and "boto3" not in legacy.read_text(errors="replace"):
+            text = legacy.read_text(errors="replace")
+            edits.append(
+                DepsEdit(name, text, text, f"add {MIN_BOTO3} to install_requires in {name}")
+            )
     return edits
 
 
