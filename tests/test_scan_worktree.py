@@ -310,3 +310,19 @@ def test_several_roots_keep_same_named_files_apart(
     assert len({f.fingerprint for f in both.findings}) == 2
     # one root: paths stay relative to it
     assert [f.path for f in scan_worktree([Path("a")], Config()).findings] == ["x.txt"]
+
+
+def test_ignored_directory_named_explicitly_is_scanned(repo: Repo) -> None:
+    repo.write(".gitignore", "build/\n")
+    repo.write("src/app.txt", "nothing\n")
+    repo.commit("init")
+    repo.write("build/out/config.txt", _secret_line("built")[1])
+    assert scan_worktree([repo.path], Config()).findings == ()  # ignored from the top
+    for root, expected in (
+        (repo.path / "build", "out/config.txt"),
+        (repo.path / "build" / "out", "config.txt"),
+    ):
+        assert [f.path for f in scan_worktree([root], Config()).findings] == [expected]
+    # a directory that is simply empty of listed files stays empty (no walk of untracked junk)
+    (repo.path / "src" / "empty").mkdir()
+    assert scan_worktree([repo.path / "src" / "empty"], Config()).files_scanned == 0

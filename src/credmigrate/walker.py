@@ -78,6 +78,23 @@ def _git_files(top: Path, sub: Path) -> list[str]:
     return sorted(set(names))
 
 
+def _git_ignored(top: Path, path: Path) -> bool:
+    """Whether git ignores ``path`` (a directory inside the work tree at ``top``)."""
+    if path == top:
+        return False
+    try:
+        out = subprocess.run(
+            ["git", "check-ignore", "-q", "--", path.relative_to(top).as_posix() + "/"],
+            cwd=top,
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.returncode == 0
+
+
 def _walk(root: Path) -> Iterator[str]:
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
@@ -140,7 +157,9 @@ def list_files(
             anchor = root
             top = _git_toplevel(root)
             rels = _git_files(top, root.resolve()) if top is not None else list(_walk(root))
-            if top is not None:
+            if top is not None and not rels and _git_ignored(top, root.resolve()):
+                rels = list(_walk(root))  # an ignored directory, named explicitly: walk it
+            elif top is not None:
                 sub = root.resolve().relative_to(top).as_posix()
                 prefix = "" if sub == "." else sub + "/"
                 rels = [r[len(prefix) :] for r in rels if r.startswith(prefix)]
