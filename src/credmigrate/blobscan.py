@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from credmigrate.config import Config
 from credmigrate.detect import Detector
 from credmigrate.gitrepo import BlobReader, GitRepo
+from credmigrate.linegate import LineGate
 from credmigrate.model import Finding, Skipped
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ BATCH = 128
 class BlobJob:
     sha: str
     path: str  # the path the detector sees (rules and Python-awareness depend on it)
+    full: bool = True  # False: may be skipped when its candidate lines were seen (LineGate)
 
 
 @dataclass
@@ -37,6 +39,7 @@ class BatchResult:
     findings: list[tuple[BlobJob, list[Finding]]] = field(default_factory=list)
     skipped: list[tuple[BlobJob, str]] = field(default_factory=list)  # binary, too large, LFS
     errors: list[tuple[BlobJob, str]] = field(default_factory=list)  # missing, corrupt
+    gated: list[BlobJob] = field(default_factory=list)  # not scanned: lines seen before (LineGate)
     blobs: int = 0
     nbytes: int = 0
 
@@ -44,11 +47,17 @@ class BatchResult:
         self.findings.extend(other.findings)
         self.skipped.extend(other.skipped)
         self.errors.extend(other.errors)
+        self.gated.extend(other.gated)
         self.blobs += other.blobs
         self.nbytes += other.nbytes
 
 
-def scan_batch(detector: Detector, reader: BlobReader, jobs: Sequence[BlobJob]) -> BatchResult:
+def scan_batch(
+    detector: Detector,
+    reader: BlobReader,
+    jobs: Sequence[BlobJob],
+    gate: LineGate | None = None,
+) -> BatchResult:
     result = BatchResult()
     for job, blob in zip(jobs, reader.read([j.sha for j in jobs]), strict=True):
         result.blobs += 1
@@ -61,6 +70,15 @@ def scan_batch(detector: Detector, reader: BlobReader, jobs: Sequence[BlobJob]) 
         if blob.data.startswith(LFS_POINTER) and len(blob.data) < 1024:
             result.skipped.append((job, "git-lfs pointer"))
             continue
+        if (
+            gate is not None
+            and b"\0" not in blob.data[:8192]
+            and gate.already_seen(job.path, blob.data)  # called for full jobs too: it records
+            and not job.full
+        ):
+            result.nbytes += len(blob.data)
+            result.gated.append(job)
+            continue
         found = detector.scan_bytes(job.path, blob.data)
         if isinstance(found, Skipped):
             result.skipped.append((job, found.reason))
@@ -71,17 +89,19 @@ def scan_batch(detector: Detector, reader: BlobReader, jobs: Sequence[BlobJob]) 
     return result
 
 
-_worker: tuple[Detector, BlobReader] | None = None
+_worker: tuple[Detector, BlobReader, LineGate | None] | None = None
 
 
-def _init_worker(repo: GitRepo, config: Config, factory: DetectorFactory) -> None:
+def _init_worker(repo: GitRepo, config: Config, factory: DetectorFactory, gate: bool) -> None:
     global _worker
-    _worker = (factory(config), repo.blob_reader(config.max_file_size))
+    detector = factory(config)
+    reader = repo.blob_reader(config.max_file_size)
+    _worker = (detector, reader, LineGate(detector) if gate else None)
 
 
 def _run_batch(jobs: list[BlobJob]) -> BatchResult:
     assert _worker is not None
-    return scan_batch(_worker[0], _worker[1], jobs)
+    return scan_batch(*_worker[:2], jobs, _worker[2])
 
 
 def excluder(patterns: Sequence[str]) -> Callable[[str], bool]:
@@ -109,6 +129,8 @@ class BlobScanner:
         jobs: int,
         factory: DetectorFactory,
         on_progress: Callable[[int], None] | None = None,
+        *,
+        gate: bool = False,
     ) -> None:
         self._jobs = job_count(jobs, config)
         self._pending: list[BlobJob] = []
@@ -116,7 +138,7 @@ class BlobScanner:
         self._done = BatchResult()
         self._progress = on_progress
         self._pool: ProcessPoolExecutor | None = None
-        self._local: tuple[Detector, BlobReader] | None = None
+        self._local: tuple[Detector, BlobReader, LineGate | None] | None = None
         if self._jobs > 1:
             import multiprocessing  # not on the hook path, which scans in-process
             from concurrent.futures import ProcessPoolExecutor
@@ -127,10 +149,12 @@ class BlobScanner:
                 max_workers=self._jobs,
                 mp_context=ctx,
                 initializer=_init_worker,
-                initargs=(repo, config, factory),
+                initargs=(repo, config, factory, gate),
             )
         else:
-            self._local = (factory(config), repo.blob_reader(config.max_file_size))
+            detector = factory(config)
+            reader = repo.blob_reader(config.max_file_size)
+            self._local = (detector, reader, LineGate(detector) if gate else None)
 
     def add(self, job: BlobJob) -> None:
         self._pending.append(job)
@@ -147,7 +171,7 @@ class BlobScanner:
             self._futures.append(fut)
         else:
             assert self._local is not None
-            res = scan_batch(self._local[0], self._local[1], batch)
+            res = scan_batch(*self._local[:2], batch, self._local[2])
             self._done.merge(res)
             if self._progress:
                 self._progress(res.blobs)

@@ -98,6 +98,7 @@ def _walk(
     scanner: BlobScanner,
     progress: Progress,
     errors: list[str],
+    head_blobs: set[str],
 ) -> _Walk:
     walk = _Walk([], [], {}, set())
     path_ids: dict[str, int] = {}
@@ -138,7 +139,7 @@ def _walk(
             if key in keys:
                 continue
             keys.add(key)
-        scanner.add(BlobJob(item.new_blob, path))
+        scanner.add(BlobJob(item.new_blob, path, full=item.new_blob in head_blobs))
         progress.queued += 1
     return walk
 
@@ -177,14 +178,18 @@ def scan_history(
     detector = detector_factory(config)
     classes = PathClasses(detector)
     bar = Progress(progress)
-    scanner = BlobScanner(repo, config, jobs, detector_factory, on_progress=bar.blobs_done)
+    head_tree = _head_tree(repo)
+    scanner = BlobScanner(
+        repo, config, jobs, detector_factory, on_progress=bar.blobs_done, gate=True
+    )
     try:
-        walk = _walk(repo, revs, config, classes, scanner, bar, errors)
+        walk = _walk(repo, revs, config, classes, scanner, bar, errors, set(head_tree))
         result = scanner.finish()
     finally:
         scanner.close()
         bar.end()
-    live = _live_secrets(repo, config, walk, result, detector_factory)
+    _rescan_shared(repo, config, jobs, detector_factory, walk, classes, result)
+    live = _live_secrets(repo, config, walk, result, detector_factory, head_tree)
     findings = _map_back(repo, walk, result, classes, live)
     skipped, lfs = _skips(result)
     if lfs:
@@ -218,18 +223,57 @@ def _skips(result: BatchResult) -> tuple[list[Skipped], int]:
     return [Skipped(p, r) for p, r in sorted(seen)], lfs
 
 
+def _rescan_shared(
+    repo: GitRepo,
+    config: Config,
+    jobs: int,
+    factory: DetectorFactory,
+    walk: _Walk,
+    classes: PathClasses,
+    result: BatchResult,
+) -> None:
+    """Scan in full the skipped blobs whose findings other paths need.
+
+    A blob skipped by the line gate at one path stands for every path of its class, and those
+    other paths have fingerprints of their own.
+    """
+    redo: list[BlobJob] = []
+    for job in result.gated:
+        key = classes.key(job.path)
+        ev = walk.events.get(job.sha, [])
+        others = {walk.paths[ev[i]] for i in range(1, len(ev), 2)} - {job.path}
+        if any(classes.key(p) == key for p in others):
+            redo.append(BlobJob(job.sha, job.path))
+    if not redo:
+        return
+    scanner = BlobScanner(repo, config, jobs if len(redo) > 500 else 1, factory)
+    try:
+        for job in redo:
+            scanner.add(job)
+        extra = scanner.finish()
+    finally:
+        scanner.close()
+    result.findings.extend(extra.findings)
+    result.errors.extend(extra.errors)
+
+
+def _head_tree(repo: GitRepo) -> dict[str, str]:
+    """blob -> path for every file in HEAD's tree (these are always scanned in full)."""
+    head = repo.info.head
+    if head is None:
+        return {}
+    return {sha: path for mode, sha, path in repo.ls_tree(head) if mode != GITLINK_MODE}
+
+
 def _live_secrets(
     repo: GitRepo,
     config: Config,
     walk: _Walk,
     result: BatchResult,
     factory: DetectorFactory,
+    head_blobs: dict[str, str],
 ) -> set[str]:
     """Secret values present in HEAD's tree (scanning HEAD blobs the walk did not cover)."""
-    head = repo.info.head
-    if head is None:
-        return set()
-    head_blobs = {sha: path for _mode, sha, path in repo.ls_tree(head) if _mode != GITLINK_MODE}
     live: set[str] = set()
     for job, found in result.findings:
         if job.sha in head_blobs:

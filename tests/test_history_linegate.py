@@ -1,0 +1,94 @@
+"""The line gate: later versions of a file are skipped only when they can't add a finding."""
+
+from __future__ import annotations
+
+import pytest
+
+import credmigrate.linegate as linegate
+from credmigrate.config import Config
+from credmigrate.history import scan_history
+from credmigrate.model import Finding
+from tests import fakes
+from tests.conftest import Repo
+from tests.gitscan_helpers import env_line, token
+
+
+def _scan(repo: Repo, monkeypatch: pytest.MonkeyPatch, gate: bool) -> list[Finding]:
+    if not gate:
+        monkeypatch.setattr(linegate.LineGate, "already_seen", lambda self, p, d: False)
+    result = scan_history(repo.path, Config(), jobs=1)
+    monkeypatch.undo()
+    return list(result.findings)
+
+
+def _key(fs: list[Finding]) -> list[tuple[str, str, str, str]]:
+    return sorted(
+        (f.fingerprint, f.path, f.commit.sha if f.commit else "", str(f.status)) for f in fs
+    )
+
+
+def _pem(seed: int) -> str:
+    body = "\n".join(fakes.b64_blob(48, f"{seed}-{i}") for i in range(8))
+    return (
+        "-----BEGIN RSA PRIVATE" + " KEY-----\n" + body + "\n-----END RSA PRIVATE" + " KEY-----\n"
+    )
+
+
+def test_gate_changes_nothing_that_is_reported(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = f'GITHUB_TOKEN = "{token(80)}"\n'
+    repo.write("settings.py", base)
+    repo.write("key.pem", _pem(1))
+    repo.commit("v1")
+    for i in range(3):  # versions whose candidate lines were all seen: skipped
+        repo.write("settings.py", base + f"DEBUG = {i}\n")
+        repo.commit(f"noise {i}")
+    repo.write("settings.py", base + f'OTHER_TOKEN = "{token(81)}"\n')  # a new secret
+    repo.write("key.pem", _pem(2))  # same header lines, new key body
+    repo.write("copy.py", base + "DEBUG = 2\n")  # a skipped blob, now at a second path
+    repo.commit("v2")
+    repo.write("settings.py", "")
+    repo.write("key.pem", "")
+    repo.write("copy.py", "")  # (a blob in HEAD is always scanned in full)
+    repo.commit("clean up")
+    gated = _scan(repo, monkeypatch, gate=True)
+    assert _key(gated) == _key(_scan(repo, monkeypatch, gate=False))
+    secrets = {f.secret for f in gated}
+    assert {token(80), token(81)} <= secrets
+    assert len([f for f in gated if f.rule_id == "private-key"]) == 2
+    assert {f.path for f in gated if f.secret == token(80)} == {"settings.py", "copy.py"}
+
+
+def test_gate_skips_versions_with_only_seen_lines(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real = linegate.LineGate.already_seen
+
+    def spy(self: linegate.LineGate, path: str, data: bytes) -> bool:
+        seen = real(self, path, data)
+        calls.append(f"{path}:{seen}")
+        return seen
+
+    monkeypatch.setattr(linegate.LineGate, "already_seen", spy)
+    line = f'GITHUB_TOKEN = "{token(82)}"\n'
+    repo.write("settings.py", line)
+    repo.write("app.env", env_line(83))
+    repo.commit("v1")
+    repo.write("settings.py", line + "A = 1\n")
+    repo.write("app.env", env_line(83) + "A=1\n")  # .env: every line is a candidate
+    repo.commit("v2")
+    repo.write("settings.py", line + "A = 2\n")
+    repo.write("app.env", env_line(83) + "\n")  # a new blob, but only lines seen before
+    repo.commit("v3: HEAD, always scanned in full")
+    found = scan_history(repo.path, Config(), jobs=1).findings
+    assert calls == [
+        "app.env:False",
+        "settings.py:False",
+        "app.env:False",
+        "settings.py:True",
+        "app.env:True",
+        "settings.py:True",
+    ], calls
+    [f] = [f for f in found if f.path == "settings.py"]
+    assert f.secret == token(82)
+    assert [loc.commit for loc in f.other_locations] == [repo.git("rev-parse", "HEAD").strip()]
