@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from credmigrate.catfile import BlobReader
 from credmigrate.config import Config
 from credmigrate.detect import Detector
-from credmigrate.gitrepo import BlobReader, GitRepo
+from credmigrate.gitrepo import GitRepo
 from credmigrate.linegate import LineGate
 from credmigrate.model import Finding, Skipped
 

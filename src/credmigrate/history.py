@@ -10,9 +10,6 @@ HEAD's tree and ``history-only`` otherwise. The stash and unreachable objects ar
 
 from __future__ import annotations
 
-import os
-import sys
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -21,65 +18,12 @@ from pathlib import Path
 from credmigrate.blobscan import BatchResult, BlobJob, BlobScanner, DetectorFactory, excluder
 from credmigrate.config import Config
 from credmigrate.detect import Detector
-from credmigrate.filters import is_lock_file
 from credmigrate.fingerprint import fingerprint
 from credmigrate.gitparse import GITLINK_MODE, CommitHeader
 from credmigrate.gitrepo import GitRepo, open_repo
+from credmigrate.linegate import ClassKey, PathClasses
 from credmigrate.model import Commit, Finding, Location, ScanResult, Skipped, Status
-
-ClassKey = tuple[object, ...]
-
-
-class PathClasses:
-    """Paths that a detector treats alike share a class, so a moved blob is not rescanned."""
-
-    def __init__(self, detector: Detector) -> None:
-        rules = detector.rules
-        self._rule_paths = [r.compiled_path for r in rules if r.compiled_path is not None]
-        self._allow_paths = [p for r in rules for al in r.allowlists for p in al.compiled_paths]
-        self._cache: dict[str, ClassKey] = {}
-
-    def key(self, path: str) -> ClassKey:
-        k = self._cache.get(path)
-        if k is None:
-            suffix = os.path.splitext(path)[1].lower()
-            k = (
-                suffix if suffix in (".py", ".pyw") else "",
-                is_lock_file(path),
-                tuple(bool(p.search(path)) for p in self._rule_paths),
-                tuple(bool(p.search(path)) for p in self._allow_paths),
-            )
-            self._cache[path] = k
-        return k
-
-
-class Progress:
-    """A one-line counter on stderr, only on a TTY and never under CI."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI")
-        self.commits = self.queued = self.done = 0
-        self._last = 0.0
-
-    def blobs_done(self, n: int) -> None:
-        self.done += n
-        self.show()
-
-    def show(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if not self.enabled or (not force and now - self._last < 0.2):
-            return
-        self._last = now
-        sys.stderr.write(
-            f"\rcredmigrate: history: {self.commits} commits, "
-            f"{self.done}/{self.queued} blobs scanned "
-        )
-        sys.stderr.flush()
-
-    def end(self) -> None:
-        if self.enabled:
-            self.show(force=True)
-            sys.stderr.write("\n")
+from credmigrate.progress import Progress
 
 
 @dataclass

@@ -18,7 +18,12 @@ context change alone would reveal (a docstring becoming code) is missed.
 
 from __future__ import annotations
 
+import os
+
 from credmigrate.detect import Detector
+from credmigrate.filters import is_lock_file
+
+ClassKey = tuple[object, ...]
 
 
 class LineGate:
@@ -80,3 +85,26 @@ class LineGate:
             return False
         self.skipped += 1
         return True
+
+
+class PathClasses:
+    """Paths that a detector treats alike share a class, so a moved blob is not rescanned."""
+
+    def __init__(self, detector: Detector) -> None:
+        rules = detector.rules
+        self._rule_paths = [r.compiled_path for r in rules if r.compiled_path is not None]
+        self._allow_paths = [p for r in rules for al in r.allowlists for p in al.compiled_paths]
+        self._cache: dict[str, ClassKey] = {}
+
+    def key(self, path: str) -> ClassKey:
+        k = self._cache.get(path)
+        if k is None:
+            suffix = os.path.splitext(path)[1].lower()
+            k = (
+                suffix if suffix in (".py", ".pyw") else "",
+                is_lock_file(path),
+                tuple(bool(p.search(path)) for p in self._rule_paths),
+                tuple(bool(p.search(path)) for p in self._allow_paths),
+            )
+            self._cache[path] = k
+        return k
