@@ -139,12 +139,8 @@ def test_url_password_rule_in_python() -> None:
     assert f.rule_id == "uri-password"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: a literal wrapped onto the line below its name is not detected; a "
-    "whole-text rule for it doubled scan time on ipython (1.6 s -> 3.3 s)",
-)
 def test_multiline_literal_span() -> None:
+    # black-style wrapping: the value alone on the line below "name=("
     secret = fakes.password("ml")
     src = f'CONFIG = dict(\n    host="db",\n    password=(\n        "{secret}"\n    ),\n)\n'
     f = only(scan("m.py", src), secret)
@@ -152,6 +148,26 @@ def test_multiline_literal_span() -> None:
     assert f.binding.literal is not None
     assert slice_span(src, f.binding.literal) == f'"{secret}"'
     assert (f.span.line, f.binding.literal.line) == (4, 4)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        'SECRET_KEY = (\n    os.environ["SECRET_KEY"]\n)\n',
+        'PASSWORD_HELP = (\n    "Enter your password here please"\n)\n',
+        'CONF = {{\n    "db_password": (\n        "{s}"  # credmigrate:allow\n    ),\n}}\n',
+        'token = (\n)\nx = "{s}"\n',
+    ],
+)
+def test_wrapped_values_that_are_not_findings(template: str) -> None:
+    assert scan("w.py", template.format(s=fakes.password("wrapped"))) == []
+
+
+def test_wrapped_value_then_same_line_value_are_both_found() -> None:
+    a, b = fakes.password("wa"), fakes.password("wb")
+    src = f'API_TOKEN = (\n    "{a}"\n)\nDB_PASSWORD = "{b}"\n'
+    found = {f.secret: f.span.line for f in scan("w.py", src)}
+    assert found == {a: 2, b: 4}
 
 
 def test_same_source_outside_python_has_no_binding() -> None:

@@ -199,6 +199,40 @@ class Detector:
                         f = self._accept(rule, path, text, m, line_no, -offset)
                         if f is not None:
                             yield f
+            if end - start <= _LONG_LINE and data[start:end].rstrip().endswith(b"("):
+                yield from self._scan_wrapped(path, data, start, end, line_no, rule_ids)
+
+    def _scan_wrapped(
+        self, path: str, data: bytes, start: int, end: int, line_no: int, rule_ids: list[int]
+    ) -> Iterable[Finding]:
+        """``name = (`` with the value alone on the next line (black-style wrapping).
+
+        The two lines are joined without the parenthesis and the generic rules run on that; a
+        secret found in the value's part is placed on the value's line.
+        """
+        nxt = data.find(b"\n", end + 1)
+        value_raw = data[end + 1 : len(data) if nxt == -1 else nxt]
+        if (
+            end >= len(data)
+            or not value_raw.strip()
+            or _ALLOW_RE.search(data[start:end] + value_raw)
+        ):
+            return
+        head = data[start:end].decode("utf-8", "replace").rstrip()[:-1].rstrip()
+        value = value_raw.decode("utf-8", "replace")
+        indent = len(value) - len(value.lstrip())
+        joined = f"{head} {value.lstrip()}"
+        for ri in rule_ids:
+            rule = self.rules[ri]
+            if not rule.generic:
+                continue
+            for m in rule.compiled.finditer(joined):
+                gi = _secret_group(rule, m)
+                if (m.start(gi) if gi else m.start()) <= len(head):
+                    continue  # on the first line: the line scan has seen it
+                f = self._accept(rule, path, joined, m, line_no + 1, len(head) + 1 - indent)
+                if f is not None:
+                    yield f
 
     def _scan_multiline(self, path: str, data: bytes, rule_ids: set[int]) -> Iterable[Finding]:
         text = data.decode("utf-8", "replace")
