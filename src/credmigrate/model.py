@@ -150,7 +150,7 @@ class RewriteOutcome:
     path: str  # relative to the repository root
     status: RewriteStatus
     new_source: str = field(default="", repr=False)
-    diff: str = ""  # unified diff (no secret values in the added lines; removed lines hold them)
+    diff: str = ""  # unified diff, with every secret value redacted (safe to show and store)
     reason: str = ""  # for skipped/failed: why, and what a human should do
     handled: tuple[str, ...] = ()  # fingerprints that this rewrite replaced
     needs_human: tuple[tuple[str, str], ...] = ()  # (fingerprint, instruction) left in place
