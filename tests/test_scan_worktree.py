@@ -326,3 +326,18 @@ def test_ignored_directory_named_explicitly_is_scanned(repo: Repo) -> None:
     # a directory that is simply empty of listed files stays empty (no walk of untracked junk)
     (repo.path / "src" / "empty").mkdir()
     assert scan_worktree([repo.path / "src" / "empty"], Config()).files_scanned == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_with_bom_is_scanned(tmp_path: Path, encoding: str) -> None:
+    root = tmp_path / "t"
+    root.mkdir()
+    key = fakes.aws_key_id(encoding)
+    text = f"# deploy script\r\n$id = 'é'; aws_access_key_id = {key}\r\n"
+    bom = b"\xff\xfe" if encoding.endswith("le") else b"\xfe\xff"
+    (root / "deploy.ps1").write_bytes(bom + text.encode(encoding))
+    (root / "blob.bin").write_bytes(b"\xff\xfe\x00\xd8")  # a BOM, then an unpaired surrogate
+    result = scan_worktree([root], Config())
+    (f,) = result.findings
+    assert (f.secret, f.span.line, f.span.column) == (key, 2, text.splitlines()[1].index(key) + 1)
+    assert _skips(result) == {"blob.bin": "binary"}

@@ -111,6 +111,11 @@ class Detector:
     def scan_bytes(self, path: str, data: bytes) -> list[Finding] | Skipped:
         if len(data) > self.config.max_file_size:
             return Skipped(path, "too large")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text with a BOM (Windows)
+            try:
+                data = data.decode("utf-16").encode("utf-8", "surrogatepass")
+            except UnicodeDecodeError:
+                return Skipped(path, "binary")
         if b"\0" in data[:_SNIFF]:
             return Skipped(path, "binary")
         return self._scan(path, data)
