@@ -10,6 +10,7 @@ import pytest
 from credmigrate.cli import main
 from credmigrate.rulecheck import check_rules
 from credmigrate.rules import Rule, builtin_rule_dir, builtin_rules, load_rule_file
+from tests import fakes
 
 RULE_FILES = sorted(builtin_rule_dir().glob("*.toml"))
 BUILTIN = builtin_rules()
@@ -175,3 +176,25 @@ def test_missing_rule_file_is_exit_3(tmp_path: Path, capsys: pytest.CaptureFixtu
     err = capsys.readouterr().err
     assert code == 3
     assert "rule file not found" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_rules_check_with_builtin_reports_a_rule_shadowed_by_a_builtin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # alone, the rule passes; with the built-in rules active, a more specific built-in rule
+    # (aws-access-key-id) wins its example, which --with-builtin shows
+    f = tmp_path / "mine.toml"
+    f.write_text(
+        "[[rules]]\n"
+        'id = "team-aws-id"\n'
+        'description = "AWS key id, team flavour"\n'
+        "regex = '''\\b(AKIA[A-Z2-7]{16})\\b'''\n"
+        'keywords = ["akia"]\n'
+        'confidence = "medium"\n'
+        f'examples = ["id = {fakes.aws_key_id("team")}"]\n'
+        'negative_examples = ["id = AKIA1234"]\n'
+    )
+    assert main(["rules", "check", str(f)]) == 0
+    assert main(["rules", "check", "--with-builtin", str(f)]) == 1
+    out = capsys.readouterr().out
+    assert "team-aws-id: example not detected" in out
