@@ -321,3 +321,18 @@ def test_go_bracket_expressions_translate_without_warnings(
         compiled = compile_regex(pattern)
     assert compiled.search(matches)
     assert not compiled.search(rejects)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "group"),
+    [
+        (r"key=(?<secret>[a-z]{4})", "key=abcd", "abcd"),  # Go named group
+        (r"(?<=key=)([a-z]{4})", "key=wxyz", "wxyz"),  # lookbehind untouched
+        (r"tok_(\x{41}+)", "tok_AAA", "AAA"),  # Go braced hex escape
+        (r"v([\x{61}-\x{63}]+)", "vabcz", "abc"),
+    ],
+)
+def test_go_only_syntax_is_translated(pattern: str, text: str, group: str) -> None:
+    m = compile_regex(pattern).search(text)
+    assert m is not None
+    assert m.group("secret" if "secret" in m.re.groupindex else 1) == group

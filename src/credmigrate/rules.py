@@ -111,8 +111,7 @@ def _translate(pattern: str) -> str:
     while i < n:
         c = pattern[i]
         if c == "\\" and i + 1 < n:
-            out.append(pattern[i : i + 2])
-            i += 2
+            i = _translate_escape(pattern, i, out)
             continue
         if c == "[":
             i = _translate_class(pattern, i, out)
@@ -128,7 +127,10 @@ def _translate(pattern: str) -> str:
             continue
         if c == "(":
             depth_close.append(0)
-            out.append(c)
+            # Go's (?<name>...) is Python's (?P<name>...); (?<= and (?<! are lookbehinds
+            named = pattern.startswith("(?<", i) and pattern[i + 3 : i + 4] not in ("=", "!")
+            out.append("(?P<" if named else c)
+            i += 2 if named else 0  # the loop adds the last 1
         elif c == ")":
             while opened_scoped and opened_scoped[-1] == len(depth_close):
                 out.append(")")
@@ -169,6 +171,19 @@ _POSIX = {
 }
 
 
+_HEX_BRACED = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
+
+
+def _translate_escape(pattern: str, i: int, out: list[str]) -> int:
+    """Copy the escape at ``pattern[i]``; Go's ``\\x{HHHH}`` becomes Python's ``\\UHHHHHHHH``."""
+    m = _HEX_BRACED.match(pattern, i)
+    if m:
+        out.append(f"\\U{int(m.group(1), 16):08x}")
+        return m.end()
+    out.append(pattern[i : i + 2])
+    return i + 2
+
+
 def _translate_class(pattern: str, i: int, out: list[str]) -> int:
     """Copy the bracket expression at ``pattern[i]`` into ``out``; return the index after it.
 
@@ -188,8 +203,7 @@ def _translate_class(pattern: str, i: int, out: list[str]) -> int:
         ch = pattern[j]
         m = _POSIX_CLASS.match(pattern, j)
         if ch == "\\" and j + 1 < n:
-            body.append(pattern[j : j + 2])
-            j += 2
+            j = _translate_escape(pattern, j, body)
         elif m and m.group(1) in _POSIX:
             body.append(_POSIX[m.group(1)])
             j = m.end()
