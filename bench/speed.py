@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     ap.add_argument("--slow", type=float, default=60.0, help="run a tool once if it takes longer")
     ap.add_argument("--reuse-peers", action="store_true", help="reuse stored peer runs (reuse.py)")
+    ap.add_argument(
+        "-v", "--verbose", action="store_true", help="list credmigrate's findings (FP candidates)"
+    )
     table.common_args(ap)
     args = ap.parse_args(argv)
     if args.setup:
@@ -87,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     sources = args.repos or repos.default_sources()
     tools = args.tools.split(",")
     rows: list[list[object]] = []
+    listing: list[str] = []
     for src in sources:
         root = repos.export(src)
         size = repos.tree_bytes(root)
@@ -101,10 +105,20 @@ def main(argv: list[str] | None = None) -> int:
             reuse_peers=args.reuse_peers,
         )
         rows += rows_for(root.name.removesuffix("-head"), size, results)
+        cm = results.get("credmigrate")
+        if args.verbose and cm is not None and cm.ok:
+            found = sorted(cm.runs[-1].findings, key=lambda f: (f.path, f.line))
+            listing += [f"  {root.name}/{f.path}:{f.line} {f.rule}" for f in found]
         print(f"done {root.name}", file=sys.stderr)
     out = table.render(HEADERS, rows)
-    out += f"\nwall = median of {args.runs} runs (1 if the first took > {args.slow:g} s); ratios = peer / credmigrate (>1: credmigrate faster or smaller)"
+    out += (
+        f"\nwall = median of {args.runs} runs (1 if the first took > {args.slow:g} s); "
+        "ratios = peer / credmigrate (>1: credmigrate faster or smaller)"
+    )
     print(out)
+    if listing:
+        print("\ncredmigrate's findings in these (secret-free, as far as we know) trees:")
+        print("\n".join(listing))
     if not args.no_save:
         table.save("speed (HEAD checkout)", f"python bench/speed.py -n {args.runs}", out)
     return 0
