@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from credmigrate import filters
+from credmigrate import filters, matching
 from credmigrate.config import Config
 from credmigrate.fingerprint import fingerprint, line_hash
 from credmigrate.model import Confidence, Finding, Skipped, Span
@@ -24,7 +24,6 @@ from credmigrate.rules import Rule, assemble
 ALLOW_MARKERS = (b"credmigrate:allow", b"gitleaks:allow", b"pragma: allowlist secret")
 _ALLOW_RE = re.compile(rb"credmigrate:allow|gitleaks:allow|pragma: allowlist secret")
 _ALLOW_TEXT = re.compile(_ALLOW_RE.pattern.decode())
-_CONF_ORDER = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 _SNIFF = 8192
 _LONG_LINE = 4096
 _WINDOW_BEFORE = 256
@@ -160,12 +159,12 @@ class Detector:
             findings.extend(self._scan_multiline(path, data, multiline))
         if not findings:
             return findings
-        findings = _dedupe(findings, self._scoped_ids)
+        findings = matching.dedupe(findings, self._scoped_ids)
         if path.endswith((".py", ".pyw")):
             from credmigrate import pydetect
 
             findings = pydetect.refine(path, data, findings)
-        return _pair(findings, self.rules)
+        return matching.pair(findings, self.rules)
 
     def _scan_lines(
         self,
@@ -232,7 +231,7 @@ class Detector:
             if not rule.generic:
                 continue
             for m in rule.compiled.finditer(joined):
-                gi = _secret_group(rule, m)
+                gi = matching.secret_group(rule, m)
                 if (m.start(gi) if gi else m.start()) <= len(head):
                     continue  # on the first line: the line scan has seen it
                 f = self._accept(rule, path, joined, m, line_no + 1, len(head) + 1 - indent)
@@ -247,7 +246,7 @@ class Detector:
                 continue
             for m in rule.compiled.finditer(text):
                 # positions from the secret, which may start lines below the match
-                gi = _secret_group(rule, m)
+                gi = matching.secret_group(rule, m)
                 at = m.start(gi) if gi else m.start()
                 line_no = text.count("\n", 0, at) + 1
                 line_start = text.rfind("\n", 0, at) + 1
@@ -274,7 +273,7 @@ class Detector:
         line_offset: int,
         line_text: str | None = None,
     ) -> Finding | None:
-        gi = _secret_group(rule, m)
+        gi = matching.secret_group(rule, m)
         secret = m.group(gi) if gi else m.group(0)
         if not secret:
             return None
@@ -291,16 +290,20 @@ class Detector:
             name = m.group("name")
             if name and filters.name_reason(name, secret):
                 return None
-        if rule.generic and filters.line_is_env_lookup(line) and not _literal_fallback(line):
+        if (
+            rule.generic
+            and filters.line_is_env_lookup(line)
+            and not matching.literal_fallback(line)
+        ):
             return None
-        if _allowed(rule, path, secret, m.group(0), line):
+        if matching.allowed(rule, path, secret, m.group(0), line):
             return None
         confidence = rule.confidence
         if rule.generic and filters.low_signal_path(path):
             # Docs, tests and examples are full of sample passwords; a provider key there is
             # still reported, a name = value guess only when asked for (--min-confidence low).
             confidence = Confidence.LOW
-        if _CONF_ORDER[confidence] < _CONF_ORDER[self.min_confidence]:
+        if matching.CONF_ORDER[confidence] < matching.CONF_ORDER[self.min_confidence]:
             return None
         if rule.generic:
             from credmigrate import dsadapter
@@ -340,81 +343,3 @@ class Detector:
             redacted=redact(secret),
             line_text_hash=line_hash(line_text) if line_text else "",
         )
-
-
-def _secret_group(rule: Rule, m: re.Match[str]) -> int:
-    if rule.secret_group:
-        return rule.secret_group if m.group(rule.secret_group) is not None else 0
-    if "secret" in m.re.groupindex and m.group("secret") is not None:
-        return m.re.groupindex["secret"]
-    for i in range(1, (m.re.groups or 0) + 1):
-        if m.group(i):
-            return i
-    return 0
-
-
-_FALLBACK = re.compile(
-    r"""(?:environ\.get|getenv|environ\.setdefault|ENV\.fetch)\(\s*['"][^'"]+['"]\s*,\s*['"]"""
-)
-
-
-def _literal_fallback(line: str) -> bool:
-    return bool(_FALLBACK.search(line))
-
-
-def _allowed(rule: Rule, path: str, secret: str, match: str, line: str) -> bool:
-    low = secret.lower()
-    for al in rule.allowlists:
-        checks: list[bool] = []
-        if al.regexes:
-            target = {"secret": secret, "match": match, "line": line}[al.regex_target]
-            checks.append(any(r.search(target) for r in al.compiled_regexes))
-        if al.stopwords:
-            checks.append(any(s in low for s in al.stopwords))
-        if al.paths:
-            checks.append(any(p.search(path) for p in al.compiled_paths))
-        if not checks:
-            continue
-        if all(checks) if al.condition == "AND" else any(checks):
-            return True
-    return False
-
-
-def _rank(f: Finding, scoped: frozenset[str]) -> tuple[int, int]:
-    return (_CONF_ORDER[f.confidence], f.rule_id in scoped)
-
-
-def _dedupe(findings: list[Finding], scoped: frozenset[str]) -> list[Finding]:
-    """One finding per secret occurrence: the most specific (highest-confidence) rule wins."""
-    best: dict[tuple[int, int, str], Finding] = {}
-    for f in findings:
-        key = (f.span.line, f.span.column, f.secret)
-        cur = best.get(key)
-        if cur is None or _rank(f, scoped) > _rank(cur, scoped):
-            best[key] = f
-    # a generic match that contains a provider match at the same place is redundant
-    out = list(best.values())
-    spans = [(f.span.line, f.span.column, f.span.end_column, f) for f in out if not _is_generic(f)]
-    result = []
-    for f in out:
-        if _is_generic(f) and any(
-            ln == f.span.line and c < f.span.end_column and f.span.column < e and g is not f
-            for ln, c, e, g in spans
-        ):
-            continue
-        result.append(f)
-    return sorted(result, key=Finding.sort_key)
-
-
-def _is_generic(f: Finding) -> bool:
-    return f.confidence != Confidence.HIGH
-
-
-def _pair(findings: list[Finding], rules: Sequence[Rule]) -> list[Finding]:
-    pairs = {r.id: r.pair for r in rules if r.pair}
-    if not pairs:
-        return findings
-    return [
-        replace(f, group=f"{pairs[f.rule_id]}:{f.path}") if f.rule_id in pairs else f
-        for f in findings
-    ]
