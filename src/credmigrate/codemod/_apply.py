@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 
 from credmigrate.codemod._context import Edits
+from credmigrate.codemod._imports import FastAddImportsVisitor
 
 
 def _factory_arg(value: cst.BaseExpression) -> cst.Arg:
@@ -152,7 +152,7 @@ def add_imports(module: cst.Module, imports: CodemodContext) -> cst.Module:
         originals[marker] = stmt
         lines = getattr(stmt, "leading_lines", ())  # the visitor may move or add blank lines
         body.append(cst.SimpleStatementLine([cst.Expr(cst.Name(marker))], leading_lines=lines))
-    shallow = AddImportsVisitor(imports).transform_module(module.with_changes(body=body))
+    shallow = FastAddImportsVisitor(imports).transform_module(module.with_changes(body=body))
     restored: list[cst.BaseStatement] = []
     for stmt in shallow.body:
         name = _marker_name(stmt)
