@@ -15,7 +15,7 @@ from tests.gitscan_helpers import env_line, token
 
 def _scan(repo: Repo, monkeypatch: pytest.MonkeyPatch, gate: bool) -> list[Finding]:
     if not gate:
-        monkeypatch.setattr(linegate.LineGate, "already_seen", lambda self, p, d: False)
+        monkeypatch.setattr(linegate.LineGate, "filter", lambda self, p, d: d)
     result = scan_history(repo.path, Config(), jobs=1)
     monkeypatch.undo()
     return list(result.findings)
@@ -62,14 +62,14 @@ def test_gate_skips_versions_with_only_seen_lines(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real = linegate.LineGate.already_seen
+    real = linegate.LineGate.filter
 
-    def spy(self: linegate.LineGate, path: str, data: bytes) -> bool:
-        seen = real(self, path, data)
-        calls.append(f"{path}:{seen}")
-        return seen
+    def spy(self: linegate.LineGate, path: str, data: bytes) -> bytes | None:
+        out = real(self, path, data)
+        calls.append(f"{path}:{'skip' if out is None else 'part' if out != data else 'whole'}")
+        return out
 
-    monkeypatch.setattr(linegate.LineGate, "already_seen", spy)
+    monkeypatch.setattr(linegate.LineGate, "filter", spy)
     line = f'GITHUB_TOKEN = "{token(82)}"\n'
     repo.write("settings.py", line)
     repo.write("app.env", env_line(83))
@@ -82,12 +82,12 @@ def test_gate_skips_versions_with_only_seen_lines(
     repo.commit("v3: HEAD, always scanned in full")
     found = scan_history(repo.path, Config(), jobs=1).findings
     assert calls == [
-        "app.env:False",
-        "settings.py:False",
-        "app.env:False",
-        "settings.py:True",
-        "app.env:True",
-        "settings.py:True",
+        "app.env:whole",
+        "settings.py:whole",
+        "app.env:part",  # the new line only
+        "settings.py:skip",
+        "app.env:skip",  # (HEAD: scanned whole all the same)
+        "settings.py:skip",  # (HEAD: scanned whole all the same)
     ], calls
     [f] = [f for f in found if f.path == "settings.py"]
     assert f.secret == token(82)

@@ -40,7 +40,7 @@ class BatchResult:
     findings: list[tuple[BlobJob, list[Finding]]] = field(default_factory=list)
     skipped: list[tuple[BlobJob, str]] = field(default_factory=list)  # binary, too large, LFS
     errors: list[tuple[BlobJob, str]] = field(default_factory=list)  # missing, corrupt
-    gated: list[BlobJob] = field(default_factory=list)  # not scanned: lines seen before (LineGate)
+    gated: list[BlobJob] = field(default_factory=list)  # skipped or blanked: lines seen (LineGate)
     blobs: int = 0
     nbytes: int = 0
 
@@ -71,16 +71,18 @@ def scan_batch(
         if blob.data.startswith(LFS_POINTER) and len(blob.data) < 1024:
             result.skipped.append((job, "git-lfs pointer"))
             continue
-        if (
-            gate is not None
-            and b"\0" not in blob.data[:8192]
-            and gate.already_seen(job.path, blob.data)  # called for full jobs too: it records
-            and not job.full
-        ):
-            result.nbytes += len(blob.data)
-            result.gated.append(job)
-            continue
-        found = detector.scan_bytes(job.path, blob.data)
+        data: bytes | None = blob.data
+        if gate is not None and b"\0" not in blob.data[:8192]:
+            data = gate.filter(job.path, blob.data)  # for full jobs too: it records their lines
+            if job.full:
+                data = blob.data
+            elif data is None or data is not blob.data:  # skipped or blanked: partial
+                result.gated.append(job)
+                if data is None:
+                    result.nbytes += len(blob.data)
+                    continue
+        assert data is not None
+        found = detector.scan_bytes(job.path, data)
         if isinstance(found, Skipped):
             result.skipped.append((job, found.reason))
             continue

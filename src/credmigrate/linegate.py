@@ -1,19 +1,21 @@
-"""Skip re-scanning file versions whose candidate lines were all seen before at the same path.
+"""Scan in each file version only the candidate lines not seen before at the same path.
 
 Most blobs in a history are the next version of a file that was already scanned, with a few
-lines changed. A blob whose every keyword-bearing line (the only lines the detector examines)
-already appeared, byte for byte, in an earlier scanned version at the same path can't hold a
-secret that the earlier version did not: the finding, its fingerprint (rule, path, value) and its
-earliest commit are already known. Skipping it saves the line matching and the Python parse,
-which are nine tenths of a history scan's time.
+lines changed. A line that already appeared, byte for byte, in an earlier scanned version at the
+same path can't yield a finding that version did not: the fingerprint (rule, path, value) and its
+earliest commit are already known. So a version whose candidate lines (those the detector reads:
+keyword lines, or every line of a file a path-scoped rule reads) were all seen is skipped, and in
+other files than Python the seen lines are blanked out (line numbers kept) before scanning, which
+turns a long file's hundredth version into a scan of its few new lines.
 
-Not skipped: the first version at a path, any version with a new candidate line, any version
-where a multi-line rule's keyword appears (a key body can change under an unchanged header), and
-files that a path-scoped multi-line rule reads whole (in files that a path-scoped rule reads
-line by line, every line counts as a candidate), and everything when a rule without keywords or path
-is loaded (it examines every line). The price: a skipped
-version is not listed among a finding's other locations, and a generic finding that a Python
-context change alone would reveal (a docstring becoming code) is missed.
+Python files are scanned whole when they have a new candidate line (the syntax-aware pass needs
+the whole file). Never skipped or blanked: the first version at a path, a version where a
+multi-line rule's keyword appears (a key body can change under an unchanged header), files that a
+path-scoped multi-line rule or a path-only rule reads whole, and everything when a rule without
+keywords or path is loaded. A line ending in ``(`` counts together with the next one (the
+detector joins black-wrapped assignments). The price: a skipped version is not listed among a
+finding's other locations, and a generic finding that a Python context change alone would reveal
+(a docstring becoming code) is missed.
 """
 
 from __future__ import annotations
@@ -37,19 +39,21 @@ class LineGate:
             index[k] for r in rules if r.multiline and not r.path for k in r.keywords if k in index
         }
         # rules limited to some paths read every line of those files, keywords or not: there
-        # every line is a candidate; a multi-line one reads the whole text: never skipped there
+        # every line is a candidate; a multi-line or path-only one reads the whole text
         self._scoped = [r.compiled_path for r in rules if r.path and not r.multiline]
-        self._scoped_whole = [r.compiled_path for r in rules if r.path and r.multiline]
+        self._whole = [
+            r.compiled_path for r in detector.rules if r.path and (r.multiline or not r.regex)
+        ]
         self.enabled = not any(not r.keywords and not r.path for r in rules)
         self._seen: dict[str, set[int]] = {}
         self._modes: dict[str, str] = {}
         self.skipped = 0
 
     def _mode(self, path: str) -> str:
-        """'never' (don't skip), 'all' (every line is a candidate) or 'keywords'."""
+        """'never' (scan whole), 'all' (every line is a candidate) or 'keywords'."""
         mode = self._modes.get(path)
         if mode is None:
-            if any(p is not None and p.search(path) for p in self._scoped_whole):
+            if not self.enabled or any(p is not None and p.search(path) for p in self._whole):
                 mode = "never"
             elif any(p is not None and p.search(path) for p in self._scoped):
                 mode = "all"
@@ -58,33 +62,71 @@ class LineGate:
             self._modes[path] = mode
         return mode
 
-    def already_seen(self, path: str, data: bytes) -> bool:
-        """Record ``data``'s candidate lines; True when all were seen at ``path`` before."""
-        mode = self._mode(path) if self.enabled else "never"
+    def filter(self, path: str, data: bytes) -> bytes | None:
+        """Record ``data``'s candidate lines; return what still needs scanning (None: nothing)."""
+        mode = self._mode(path)
         if mode == "never":
-            return False
-        starts: set[int] = set()
+            return data
         multiline = False
+        starts: set[int] = set()
         for kid, pos in self._prefilter.hits(data):
             if kid in self._multiline:
                 multiline = True
             starts.add(data.rfind(b"\n", 0, pos) + 1)
-        lines: set[int] = set()
         if mode == "all":
-            lines.update(map(hash, data.split(b"\n")))
-        for start in starts:
-            end = data.find(b"\n", start)
-            lines.add(hash(data[start : len(data) if end == -1 else end]))
+            starts = _all_starts(data)
+        spans = [_span(data, start) for start in sorted(starts)]
+        hashes = [hash(data[a:b]) for a, b in spans]
         seen = self._seen.get(path)
         if seen is None:
-            self._seen[path] = lines
-            return False
-        fresh = not lines <= seen
-        seen |= lines
-        if fresh or multiline:
-            return False
-        self.skipped += 1
-        return True
+            self._seen[path] = set(hashes)
+            return data
+        fresh = [h not in seen for h in hashes]
+        seen.update(hashes)
+        if not any(fresh):
+            if multiline:
+                return data
+            self.skipped += 1
+            return None
+        if multiline or path.endswith((".py", ".pyw")):
+            return data
+        return _blank(data, [sp for sp, new in zip(spans, fresh, strict=True) if not new])
+
+
+def _all_starts(data: bytes) -> set[int]:
+    starts = {0}
+    pos = data.find(b"\n")
+    while pos != -1:
+        starts.add(pos + 1)
+        pos = data.find(b"\n", pos + 1)
+    return starts
+
+
+def _span(data: bytes, start: int) -> tuple[int, int]:
+    """(start, end) of the line at ``start``; a line ending in '(' extends over the next one."""
+    end = data.find(b"\n", start)
+    end = len(data) if end == -1 else end
+    if data[start:end].rstrip().endswith(b"("):
+        nxt = data.find(b"\n", end + 1)
+        if end < len(data):
+            end = len(data) if nxt == -1 else nxt
+    return start, end
+
+
+def _blank(data: bytes, spans: list[tuple[int, int]]) -> bytes:
+    """``data`` with the given line spans emptied (their newlines kept, so line numbers hold)."""
+    out: list[bytes] = []
+    pos = 0
+    for a, b in spans:
+        if a < pos:  # overlaps a wrapped span already blanked
+            a = pos
+        if b <= a:
+            continue
+        out.append(data[pos:a])
+        out.append(b"\n" * data.count(b"\n", a, b))
+        pos = b
+    out.append(data[pos:])
+    return b"".join(out)
 
 
 class PathClasses:
