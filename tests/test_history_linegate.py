@@ -92,3 +92,17 @@ def test_gate_skips_versions_with_only_seen_lines(
     [f] = [f for f in found if f.path == "settings.py"]
     assert f.secret == token(82)
     assert [loc.commit for loc in f.other_locations] == [repo.git("rev-parse", "HEAD").strip()]
+
+
+def test_wrapped_assignment_value_change_is_found(repo: Repo) -> None:
+    def version(seed: int) -> str:
+        return f'DB_PASSWORD = (\n    "{fakes.password(seed)}"\n)\nDEBUG = True\n'
+
+    repo.write("conf.py", version(1))
+    repo.commit("v1")
+    repo.write("conf.py", version(2))  # the keyword line is unchanged; the value is new
+    repo.commit("v2")
+    repo.write("conf.py", "DEBUG = True\n")
+    repo.commit("v3")
+    secrets = {f.secret for f in scan_history(repo.path, Config(), jobs=1).findings}
+    assert {fakes.password(1), fakes.password(2)} <= secrets
