@@ -103,12 +103,12 @@ def _rewrite(path: str, source: str, reps: Sequence[Replacement], accessor: str)
     new_module = scope.module.visit(Apply(edits))
     AddImportsVisitor.add_needed_import(imports, accessor, FUNC, ALIAS if st.fn == ALIAS else None)
     new_module = add_imports(new_module, imports)
-    new = ("\ufeff" if bom else "") + new_module.code
+    code = new_module.code
     try:
-        compile(new_module.code, path, "exec", dont_inherit=True)
+        compile(code, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
         return _failed(path, f"rewrite did not compile (line {exc.lineno}: {exc.msg}); unchanged")
-    return _result(path, source, new, st, reps)
+    return _result(path, source, ("\ufeff" if bom else "") + code, st, reps)
 
 
 def _nothing_here(
