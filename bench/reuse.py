@@ -36,21 +36,25 @@ def _load() -> dict[str, Any]:
 
 
 def get(mode: str, tool: str, root: Path) -> tuple[list[peers.Result], str] | None:
-    """Stored successful runs of ``tool`` (never credmigrate) and the date they were measured."""
+    """Stored runs of ``tool`` (never credmigrate) and the date they were measured."""
     if tool == "credmigrate":
         return None
     entry = _load().get(_key(mode, tool, root))
     if not entry:
         return None
     found = tuple(peers.Finding(p, n, None, r) for p, n, r in entry["findings"])
+    error = str(entry.get("error", ""))
     runs = [
-        peers.Result(tool, found, w, k) for w, k in zip(entry["walls"], entry["peaks"], strict=True)
+        peers.Result(tool, found, w, k, error)
+        for w, k in zip(entry["walls"], entry["peaks"], strict=True)
     ]
     return runs, str(entry["date"])
 
 
 def put(mode: str, tool: str, root: Path, runs: list[peers.Result]) -> None:
-    if tool == "credmigrate" or not runs or not all(r.ok for r in runs):
+    # a timeout is kept too (so a rerun doesn't wait for it again); other failures are not
+    failed = [r for r in runs if not r.ok]
+    if tool == "credmigrate" or not runs or any("timed out" not in r.error for r in failed):
         return
     data = _load()
     data[_key(mode, tool, root)] = {
@@ -58,6 +62,7 @@ def put(mode: str, tool: str, root: Path, runs: list[peers.Result]) -> None:
         "walls": [r.wall for r in runs],
         "peaks": [r.peak_kib for r in runs],
         "findings": [[f.path, f.line, f.rule] for f in runs[-1].findings],
+        "error": failed[0].error if failed else "",
     }
     STORE.parent.mkdir(parents=True, exist_ok=True)
     tmp = STORE.with_suffix(".tmp")
