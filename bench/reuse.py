@@ -19,8 +19,10 @@ STORE = repos.CACHE / "peer-runs.json"
 
 
 def _key(mode: str, tool: str, root: Path) -> str:
+    # an export (<name>-head, no .git) has the HEAD of the clone it was made from
+    repo = root if (root / ".git").exists() else root.with_name(root.name.removesuffix("-head"))
     head = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True
     ).stdout.strip()
     exe = peers.PEERS[tool].exe()
     stamp = f"{exe.stat().st_size}:{int(exe.stat().st_mtime)}" if exe.exists() else "missing"
