@@ -11,7 +11,7 @@ for every tool (see bench/README.md):
   strict P   = TP / sum(flagged)                         # informative lines counted as false
 Files under .leaky-meta/ (the benchmark's own scripts) are dropped from every tool's findings.
 
-Usage: python bench/accuracy.py [LEAKY_REPO_GIT_DIR] [--verbose] [--tools a,b] [--setup]
+Usage: python bench/accuracy.py [LEAKY_REPO_GIT_DIR_OR_URL] [--verbose] [--tools a,b] [--setup]
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("repo", nargs="?", type=Path, default=repos.MIRRORS / repos.LEAKY_REPO / "repo")
+    ap.add_argument("repo", nargs="?", type=str, default=repos.MIRRORS / repos.LEAKY_REPO / "repo")
     ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     ap.add_argument("-v", "--verbose", action="store_true", help="per-file breakdown")
     table.common_args(ap)

@@ -6,7 +6,7 @@ object once with ``git cat-file --batch-all-objects --batch --unordered`` (both 
 A scanner that reads each blob once cannot beat that, so "vs floor" = tool wall / floor wall.
 Findings are each tool's own count (tools differ in what one finding is: per commit, per blob).
 
-Usage: python bench/history.py [GIT_DIR ...] [-n 1] [--tools a,b] [--reuse-peers] [--setup]
+Usage: python bench/history.py [GIT_DIR_OR_URL ...] [-n 1] [--tools a,b] [--reuse-peers] [--setup]
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("repos", nargs="*", type=Path)
+    ap.add_argument("repos", nargs="*", type=str)
     ap.add_argument("-n", "--runs", type=int, default=1)
     ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     ap.add_argument("--reuse-peers", action="store_true", help="reuse stored peer runs (reuse.py)")

@@ -8,7 +8,7 @@ each tool is invoked the way its own pre-commit hook does it, whole process, sta
   detect-secrets  detect-secrets-hook FILES...
 Wall = median of N runs (default 10, tools interleaved). Ratio = peer / credmigrate.
 
-Usage: python bench/hook.py [GIT_DIR] [-n 10] [--tools a,b] [--setup]
+Usage: python bench/hook.py [GIT_DIR_OR_URL] [-n 10] [--tools a,b] [--setup]
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ DEFAULT_TOOLS = ("credmigrate", "gitleaks", "betterleaks", "detect-secrets")
 CHANGED = 5
 
 
-def stage_commit(src: Path) -> tuple[Path, list[str]]:
+def stage_commit(src: str | Path) -> tuple[Path, list[str]]:
     """Reset the hook clone to HEAD and stage edits to the first 5 tracked .py files."""
     root = repos.clone(src, "hook-" + repos.repo_name(src))
 
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("repo", nargs="?", type=Path, default=repos.default_sources()[0])
+    ap.add_argument("repo", nargs="?", type=str, default=repos.default_sources()[0])
     ap.add_argument("-n", "--runs", type=int, default=10)
     ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     table.common_args(ap)

@@ -32,8 +32,9 @@ DEFAULT_REPOS = ("psf+requests", "pytest-dev+pytest", "ipython+ipython")
 LEAKY_REPO = "Plazmaz+leaky-repo"
 
 
-def repo_name(src: Path) -> str:
+def repo_name(source: str | Path) -> str:
     """A short cache name: ``/m/psf+requests/repo`` -> ``requests``, ``x/requests.git`` -> ``requests``."""
+    src = Path(str(source).rstrip("/"))
     name = src.parent.name if src.name in ("repo", ".git") else src.name
     name = name.removesuffix(".git")
     return name.split("+", 1)[-1]
@@ -49,19 +50,20 @@ def _git(*args: str, cwd: Path | None = None) -> str:
     ).stdout
 
 
-def clone(src: Path, name: str | None = None) -> Path:
-    """A non-bare clone of ``src`` with full history and HEAD checked out, cached."""
+def clone(src: str | Path, name: str | None = None) -> Path:
+    """A non-bare clone of ``src`` (a git dir or URL) with full history and HEAD checked out, cached."""
     dest = CACHE / (name or repo_name(src))
     if (dest / ".git").is_dir():
         return dest
-    if not src.exists():
+    url = "://" in str(src) or str(src).startswith("git@")
+    if not url and not Path(src).exists():
         raise SystemExit(f"bench: repository not found: {src}")
     CACHE.mkdir(parents=True, exist_ok=True)
     subprocess.run(["git", "clone", "--quiet", str(src), str(dest)], check=True)
     return dest
 
 
-def export(src: Path, name: str | None = None) -> Path:
+def export(src: str | Path, name: str | None = None) -> Path:
     """The files of HEAD without a .git directory (``git archive``), cached as <name>-head.
 
     Working-tree scans use this plain tree, so every tool reads exactly the same files: with a

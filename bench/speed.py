@@ -6,7 +6,7 @@ round so machine noise hits all of them alike), peak memory the largest seen ove
 for every tool; the tree is a ``git archive`` export without .git, see repos.export) / median wall. Ratios: the peer's figure / credmigrate's (above 1: credmigrate is
 faster / smaller).
 
-Usage: python bench/speed.py [GIT_DIR ...] [-n 3] [--tools a,b] [--setup]
+Usage: python bench/speed.py [GIT_DIR_OR_URL ...] [-n 3] [--tools a,b] [--reuse-peers] [-v] [--setup]
        (default repositories: the mirrors of psf/requests, pytest-dev/pytest, ipython/ipython)
 """
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("repos", nargs="*", type=Path)
+    ap.add_argument("repos", nargs="*", type=str)
     ap.add_argument("-n", "--runs", type=int, default=3)
     ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     ap.add_argument("--slow", type=float, default=60.0, help="run a tool once if it takes longer")
