@@ -6,7 +6,7 @@ object once with ``git cat-file --batch-all-objects --batch --unordered`` (both 
 A scanner that reads each blob once cannot beat that, so "vs floor" = tool wall / floor wall.
 Findings are each tool's own count (tools differ in what one finding is: per commit, per blob).
 
-Usage: python bench/history.py [GIT_DIR_OR_URL ...] [-n 1] [--tools a,b] [--reuse-peers] [--setup]
+Usage: python bench/history.py [GIT_DIR_OR_URL ...] [-n 1] [--tools a,b] [--reuse-peers[=TOOLS]] [--setup]
 """
 
 from __future__ import annotations
@@ -54,7 +54,20 @@ def rows_for(
     rows: list[list[object]] = []
     for tool, sm in results.items():
         if not sm.ok:
-            rows.append([name, commits, tool, "-", "-", "-", "-", "-", "-", sm.error])
+            rows.append(
+                [
+                    name,
+                    commits,
+                    tool,
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "; ".join(x for x in (sm.error, sm.note) if x),
+                ]
+            )
             continue
         rows.append(
             [
@@ -96,7 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("repos", nargs="*", type=str)
     ap.add_argument("-n", "--runs", type=int, default=1)
     ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
-    ap.add_argument("--reuse-peers", action="store_true", help="reuse stored peer runs (reuse.py)")
+    ap.add_argument(
+        "--reuse-peers",
+        nargs="?",
+        const="all",
+        default="",
+        metavar="TOOLS",
+        help="reuse stored runs of all peers, or of these (comma-separated); see reuse.py",
+    )
     table.common_args(ap)
     args = ap.parse_args(argv)
     if args.setup:
@@ -113,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             "git",
             runs=args.runs,
             timeout=args.timeout,
-            reuse_peers=args.reuse_peers,
+            reuse_peers=args.reuse_peers.split(",") if args.reuse_peers else (),
         )
         rows += rows_for(root.name, repos.commit_count(root), results, fl)
         print(f"done {root.name}", file=sys.stderr)

@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[list[object]] = []
     for tool, sm in results.items():
         if not sm.ok:
-            rows.append([tool, "-", "-", "-", "-", "-", sm.error])
+            rows.append(
+                [tool, "-", "-", "-", "-", "-", "; ".join(x for x in (sm.error, sm.note) if x)]
+            )
             continue
         walls = sorted(r.wall for r in sm.runs)
         rows.append(

@@ -46,7 +46,7 @@ def collect(
     runs: int,
     timeout: float,
     slow: float = float("inf"),
-    reuse_peers: bool = False,
+    reuse_peers: Sequence[str] = (),
     files: Sequence[str] = (),
 ) -> dict[str, Summary]:
     """Each tool ``runs`` times (once if its first run took longer than ``slow`` seconds)."""
@@ -54,6 +54,8 @@ def collect(
     notes: dict[str, str] = {}
     if reuse_peers:
         for tool in tools:
+            if "all" not in reuse_peers and tool not in reuse_peers:
+                continue
             stored = reuse.get(mode, tool, root)
             if stored:
                 done[tool], notes[tool] = stored[0], f"reused run from {stored[1]}"

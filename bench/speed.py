@@ -6,7 +6,7 @@ round so machine noise hits all of them alike), peak memory the largest seen ove
 for every tool; the tree is a ``git archive`` export without .git, see repos.export) / median wall. Ratios: the peer's figure / credmigrate's (above 1: credmigrate is
 faster / smaller).
 
-Usage: python bench/speed.py [GIT_DIR_OR_URL ...] [-n 3] [--tools a,b] [--reuse-peers] [-v] [--setup]
+Usage: python bench/speed.py [GIT_DIR_OR_URL ...] [-n 3] [--tools a,b] [--reuse-peers[=TOOLS]] [-v] [--setup]
        (default repositories: the mirrors of psf/requests, pytest-dev/pytest, ipython/ipython)
 """
 
@@ -50,7 +50,20 @@ def rows_for(name: str, size: int, results: dict[str, runner.Summary]) -> list[l
     rows: list[list[object]] = []
     for tool, sm in results.items():
         if not sm.ok:
-            rows.append([name, f"{size / 1e6:.1f}", tool, "-", "-", "-", "-", "-", "-", sm.error])
+            rows.append(
+                [
+                    name,
+                    f"{size / 1e6:.1f}",
+                    tool,
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "; ".join(x for x in (sm.error, sm.note) if x),
+                ]
+            )
             continue
         rows.append(
             [
@@ -77,7 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-n", "--runs", type=int, default=3)
     ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     ap.add_argument("--slow", type=float, default=60.0, help="run a tool once if it takes longer")
-    ap.add_argument("--reuse-peers", action="store_true", help="reuse stored peer runs (reuse.py)")
+    ap.add_argument(
+        "--reuse-peers",
+        nargs="?",
+        const="all",
+        default="",
+        metavar="TOOLS",
+        help="reuse stored runs of all peers, or of these (comma-separated); see reuse.py",
+    )
     ap.add_argument(
         "-v", "--verbose", action="store_true", help="list credmigrate's findings (FP candidates)"
     )
@@ -102,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             runs=args.runs,
             timeout=args.timeout,
             slow=args.slow,
-            reuse_peers=args.reuse_peers,
+            reuse_peers=args.reuse_peers.split(",") if args.reuse_peers else (),
         )
         rows += rows_for(root.name.removesuffix("-head"), size, results)
         cm = results.get("credmigrate")
