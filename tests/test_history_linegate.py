@@ -15,7 +15,7 @@ from tests.gitscan_helpers import env_line, token
 
 def _scan(repo: Repo, monkeypatch: pytest.MonkeyPatch, gate: bool) -> list[Finding]:
     if not gate:
-        monkeypatch.setattr(linegate.LineGate, "filter", lambda self, p, d: d)
+        monkeypatch.setattr(linegate.LineGate, "filter", lambda self, p, d: linegate.Part(d))
     result = scan_history(repo.path, Config(), jobs=1)
     monkeypatch.undo()
     return list(result.findings)
@@ -38,6 +38,7 @@ def test_gate_changes_nothing_that_is_reported(repo: Repo, monkeypatch: pytest.M
     base = f'GITHUB_TOKEN = "{token(80)}"\n'
     repo.write("settings.py", base)
     repo.write("key.pem", _pem(1))
+    repo.write("app.env", "A=1\n\n" + env_line(84) + "B=2\n")
     repo.commit("v1")
     for i in range(3):  # versions whose candidate lines were all seen: skipped
         repo.write("settings.py", base + f"DEBUG = {i}\n")
@@ -45,15 +46,20 @@ def test_gate_changes_nothing_that_is_reported(repo: Repo, monkeypatch: pytest.M
     repo.write("settings.py", base + f'OTHER_TOKEN = "{token(81)}"\n')  # a new secret
     repo.write("key.pem", _pem(2))  # same header lines, new key body
     repo.write("copy.py", base + "DEBUG = 2\n")  # a skipped blob, now at a second path
+    # only the new lines of app.env are scanned; the finding keeps its line and columns
+    repo.write("app.env", "A=1\n\n" + env_line(84) + "B=2\n" + "  " + env_line(85, "X_TOKEN"))
     repo.commit("v2")
     repo.write("settings.py", "")
     repo.write("key.pem", "")
     repo.write("copy.py", "")  # (a blob in HEAD is always scanned in full)
+    repo.write("app.env", "")
     repo.commit("clean up")
     gated = _scan(repo, monkeypatch, gate=True)
     assert _key(gated) == _key(_scan(repo, monkeypatch, gate=False))
     secrets = {f.secret for f in gated}
-    assert {token(80), token(81)} <= secrets
+    assert {token(80), token(81), token(84), token(85)} <= secrets
+    [new] = [f for f in gated if f.secret == token(85)]
+    assert (new.span.line, new.span.column) == (5, 12)
     assert len([f for f in gated if f.rule_id == "private-key"]) == 2
     assert {f.path for f in gated if f.secret == token(80)} == {"settings.py", "copy.py"}
 
@@ -64,9 +70,9 @@ def test_gate_skips_versions_with_only_seen_lines(
     calls: list[str] = []
     real = linegate.LineGate.filter
 
-    def spy(self: linegate.LineGate, path: str, data: bytes) -> bytes | None:
+    def spy(self: linegate.LineGate, path: str, data: bytes) -> linegate.Part | None:
         out = real(self, path, data)
-        calls.append(f"{path}:{'skip' if out is None else 'part' if out != data else 'whole'}")
+        calls.append(f"{path}:{'skip' if out is None else 'part' if out.lines else 'whole'}")
         return out
 
     monkeypatch.setattr(linegate.LineGate, "filter", spy)

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from credmigrate.catfile import BlobReader
 from credmigrate.config import Config
 from credmigrate.detect import Detector
 from credmigrate.gitrepo import GitRepo
-from credmigrate.linegate import LineGate
-from credmigrate.model import Finding, Skipped
+from credmigrate.linegate import LineGate, Part
+from credmigrate.model import Finding, Skipped, Span
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -71,25 +71,32 @@ def scan_batch(
         if blob.data.startswith(LFS_POINTER) and len(blob.data) < 1024:
             result.skipped.append((job, "git-lfs pointer"))
             continue
-        data: bytes | None = blob.data
+        part: Part | None = None
         if gate is not None and b"\0" not in blob.data[:8192]:
-            data = gate.filter(job.path, blob.data)  # for full jobs too: it records their lines
+            part = gate.filter(job.path, blob.data)  # for full jobs too: it records their lines
             if job.full:
-                data = blob.data
-            elif data is None or data is not blob.data:  # skipped or blanked: partial
+                part = None
+            elif part is None or part.lines is not None:  # skipped or extracted: partial
                 result.gated.append(job)
-                if data is None:
+                if part is None:
                     result.nbytes += len(blob.data)
                     continue
-        assert data is not None
-        found = detector.scan_bytes(job.path, data)
+        found = detector.scan_bytes(job.path, blob.data if part is None else part.data)
         if isinstance(found, Skipped):
             result.skipped.append((job, found.reason))
             continue
+        if part is not None and part.lines is not None:
+            found = [_relocate(f, part) for f in found]
         result.nbytes += len(blob.data)
         if found:
             result.findings.append((job, found))
     return result
+
+
+def _relocate(f: Finding, part: Part) -> Finding:
+    sp = f.span
+    span = Span(part.line(sp.line), sp.column, part.line(sp.end_line), sp.end_column)
+    return replace(f, span=span)
 
 
 _worker: tuple[Detector, BlobReader, LineGate | None] | None = None

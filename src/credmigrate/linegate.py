@@ -5,8 +5,8 @@ lines changed. A line that already appeared, byte for byte, in an earlier scanne
 same path can't yield a finding that version did not: the fingerprint (rule, path, value) and its
 earliest commit are already known. So a version whose candidate lines (those the detector reads:
 keyword lines, or every line of a file a path-scoped rule reads) were all seen is skipped, and in
-other files than Python the seen lines are blanked out (line numbers kept) before scanning, which
-turns a long file's hundredth version into a scan of its few new lines.
+other files than Python only the new candidate lines are scanned (findings are mapped back to
+their line numbers), which turns a long file's hundredth version into a scan of its few new lines.
 
 Python files are scanned whole when they have a new candidate line (the syntax-aware pass needs
 the whole file). Never skipped or blanked: the first version at a path, a version where a
@@ -62,11 +62,11 @@ class LineGate:
             self._modes[path] = mode
         return mode
 
-    def filter(self, path: str, data: bytes) -> bytes | None:
+    def filter(self, path: str, data: bytes) -> Part | None:
         """Record ``data``'s candidate lines; return what still needs scanning (None: nothing)."""
         mode = self._mode(path)
         if mode == "never":
-            return data
+            return Part(data)
         multiline = False
         starts: set[int] = set()
         for kid, pos in self._prefilter.hits(data):
@@ -80,17 +80,33 @@ class LineGate:
         seen = self._seen.get(path)
         if seen is None:
             self._seen[path] = set(hashes)
-            return data
+            return Part(data)
         fresh = [h not in seen for h in hashes]
         seen.update(hashes)
         if not any(fresh):
             if multiline:
-                return data
+                return Part(data)
             self.skipped += 1
             return None
         if multiline or path.endswith((".py", ".pyw")):
-            return data
-        return _blank(data, [sp for sp, new in zip(spans, fresh, strict=True) if not new])
+            return Part(data)
+        return _extract(data, [sp for sp, new in zip(spans, fresh, strict=True) if new])
+
+
+class Part:
+    """The text to scan, and for an extract the original line number of each of its lines."""
+
+    __slots__ = ("data", "lines")
+
+    def __init__(self, data: bytes, lines: list[int] | None = None) -> None:
+        self.data = data
+        self.lines = lines
+
+    def line(self, n: int) -> int:
+        """The original line number of line ``n`` (1-based) of :attr:`data`."""
+        if self.lines is None:
+            return n
+        return self.lines[min(max(n, 1), len(self.lines)) - 1]
 
 
 def _all_starts(data: bytes) -> set[int]:
@@ -113,20 +129,24 @@ def _span(data: bytes, start: int) -> tuple[int, int]:
     return start, end
 
 
-def _blank(data: bytes, spans: list[tuple[int, int]]) -> bytes:
-    """``data`` with the given line spans emptied (their newlines kept, so line numbers hold)."""
+def _extract(data: bytes, spans: list[tuple[int, int]]) -> Part:
+    """Only the given line spans, one after another, with their original line numbers."""
     out: list[bytes] = []
-    pos = 0
+    lines: list[int] = []
+    pos = 0  # end of what was taken so far
+    counted_to, line_no = 0, 1
     for a, b in spans:
-        if a < pos:  # overlaps a wrapped span already blanked
-            a = pos
+        a = max(a, pos)
         if b <= a:
             continue
-        out.append(data[pos:a])
-        out.append(b"\n" * data.count(b"\n", a, b))
+        line_no += data.count(b"\n", counted_to, a)
+        counted_to = a
+        chunk = data[a:b]
+        out.append(chunk)
+        out.append(b"\n")
+        lines.extend(range(line_no, line_no + chunk.count(b"\n") + 1))
         pos = b
-    out.append(data[pos:])
-    return b"".join(out)
+    return Part(b"".join(out), lines)
 
 
 class PathClasses:
