@@ -35,7 +35,9 @@ class BlobReader:
     """
 
     def __init__(self, base: list[str], max_size: int) -> None:
-        self._argv = [*base, "cat-file", "--batch"]
+        # a smaller delta-base cache than git's 96 MB default: two readers stay well under the
+        # memory target, and blobs arrive in history order, so recent bases are what is reused
+        self._argv = [*base, "-c", "core.deltaBaseCacheLimit=24m", "cat-file", "--batch"]
         self._max = max_size
         self._proc: subprocess.Popen[bytes] | None = None
         self._err: IO[bytes] | None = None
