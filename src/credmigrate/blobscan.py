@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from functools import partial
 
 from credmigrate.catfile import BlobReader
 from credmigrate.config import Config
@@ -17,9 +17,7 @@ from credmigrate.detect import Detector
 from credmigrate.gitrepo import GitRepo
 from credmigrate.linegate import LineGate, Part
 from credmigrate.model import Finding, Skipped, Span
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+from credmigrate.shards import ShardPool, shard_of
 
 DetectorFactory = Callable[[Config], Detector]
 LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
@@ -99,19 +97,17 @@ def _relocate(f: Finding, part: Part) -> Finding:
     return replace(f, span=span)
 
 
-_worker: tuple[Detector, BlobReader, LineGate | None] | None = None
+Worker = tuple[Detector, BlobReader, LineGate | None]
 
 
-def _init_worker(repo: GitRepo, config: Config, factory: DetectorFactory, gate: bool) -> None:
-    global _worker
+def _make_worker(repo: GitRepo, config: Config, factory: DetectorFactory, gate: bool) -> Worker:
     detector = factory(config)
     reader = repo.blob_reader(config.max_file_size)
-    _worker = (detector, reader, LineGate(detector) if gate else None)
+    return (detector, reader, LineGate(detector) if gate else None)
 
 
-def _run_batch(jobs: list[BlobJob]) -> BatchResult:
-    assert _worker is not None
-    return scan_batch(*_worker[:2], jobs, _worker[2])
+def _run_batch(worker: Worker, jobs: list[BlobJob]) -> BatchResult:
+    return scan_batch(worker[0], worker[1], jobs, worker[2])
 
 
 def excluder(patterns: Sequence[str]) -> Callable[[str], bool]:
@@ -130,7 +126,10 @@ def job_count(requested: int, config: Config) -> int:
 
 
 class BlobScanner:
-    """Queue blobs as they are discovered; collect every batch's result at the end."""
+    """Queue blobs as they are discovered; collect every batch's result at the end.
+
+    With more than one job, blobs go to worker processes by path (see :mod:`credmigrate.shards`).
+    """
 
     def __init__(
         self,
@@ -142,68 +141,58 @@ class BlobScanner:
         *,
         gate: bool = False,
     ) -> None:
-        self._jobs = job_count(jobs, config)
-        self._pending: list[BlobJob] = []
-        self._futures: list[Future[BatchResult]] = []
+        n = job_count(jobs, config)
+        self._pending: list[list[BlobJob]] = [[] for _ in range(n)]
         self._done = BatchResult()
         self._progress = on_progress
-        self._pool: ProcessPoolExecutor | None = None
-        self._local: tuple[Detector, BlobReader, LineGate | None] | None = None
-        if self._jobs > 1:
-            import multiprocessing  # not on the hook path, which scans in-process
-            from concurrent.futures import ProcessPoolExecutor
-
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._pool = ProcessPoolExecutor(
-                max_workers=self._jobs,
-                mp_context=ctx,
-                initializer=_init_worker,
-                initargs=(repo, config, factory, gate),
+        self._pool: ShardPool | None = None
+        self._local: Worker | None = None
+        self._added = 0
+        if n > 1:
+            self._pool = ShardPool(
+                n, partial(_make_worker, repo, config, factory, gate), _run_batch
             )
         else:
-            detector = factory(config)
-            reader = repo.blob_reader(config.max_file_size)
-            self._local = (detector, reader, LineGate(detector) if gate else None)
+            self._local = _make_worker(repo, config, factory, gate)
 
     def add(self, job: BlobJob) -> None:
-        self._pending.append(job)
-        if len(self._pending) >= BATCH:
-            self._flush()
+        shard = shard_of(job.path, len(self._pending)) if self._pool is not None else 0
+        pending = self._pending[shard]
+        pending.append(job)
+        if len(pending) >= BATCH:
+            self._flush(shard)
+        self._added += 1
+        if self._pool is not None and self._added % 64 == 0:
+            self._collect(self._pool.ready())
 
-    def _flush(self) -> None:
-        if not self._pending:
+    def _flush(self, shard: int) -> None:
+        batch, self._pending[shard] = self._pending[shard], []
+        if not batch:
             return
-        batch, self._pending = self._pending, []
         if self._pool is not None:
-            fut = self._pool.submit(_run_batch, batch)
-            fut.add_done_callback(self._tick)
-            self._futures.append(fut)
+            self._pool.submit(shard, batch)
         else:
             assert self._local is not None
-            res = scan_batch(*self._local[:2], batch, self._local[2])
+            self._collect([_run_batch(self._local, batch)])
+
+    def _collect(self, results: list[BatchResult]) -> None:
+        for res in results:
             self._done.merge(res)
             if self._progress:
                 self._progress(res.blobs)
 
-    def _tick(self, fut: Future[BatchResult]) -> None:
-        if self._progress and not fut.cancelled() and fut.exception() is None:
-            self._progress(fut.result().blobs)
-
     def finish(self) -> BatchResult:
         """Wait for every queued blob and return everything found."""
-        self._flush()
-        for fut in self._futures:
-            self._done.merge(fut.result())
-        self._futures.clear()
+        for shard in range(len(self._pending)):
+            self._flush(shard)
+        if self._pool is not None:
+            self._collect(self._pool.wait())
         self.close()
         return self._done
 
     def close(self) -> None:
         if self._pool is not None:
-            for fut in self._futures:
-                fut.cancel()
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close()
             self._pool = None
         if self._local is not None:
             self._local[1].close()
