@@ -3,8 +3,9 @@
 Peak memory is the larger of two figures, both covering the whole process tree:
 - ``ru_maxrss`` from ``os.wait4`` (the kernel's high-water mark of the biggest single process in
   the tree, exact even for processes that live a few milliseconds), and
-- the largest *sum* of resident memory over all live processes in the tree, sampled from /proc
-  every 10 ms (what a pool of worker processes costs together).
+- the largest *sum* of proportional set size (PSS) over all live processes in the tree, sampled
+  from /proc/<pid>/smaps_rollup every 10 ms: what a pool of worker processes costs together,
+  with pages shared between forked workers counted once.
 """
 
 from __future__ import annotations
@@ -55,13 +56,17 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _rss_kib(pid: int) -> int:
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: shared pages split among the processes sharing them, so the sum
+    over a forked worker pool doesn't count the parent's pages once per worker."""
     try:
-        with open(f"/proc/{pid}/statm") as fh:
-            resident_pages = int(fh.read().split()[1])
-    except (OSError, IndexError, ValueError):
-        return 0
-    return resident_pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 class _Sampler(threading.Thread):
@@ -73,7 +78,7 @@ class _Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.is_set():
-            total = sum(_rss_kib(p) for p in _tree(self.pid))
+            total = sum(_pss_kib(p) for p in _tree(self.pid))
             self.peak = max(self.peak, total)
             self.stop.wait(0.01)
 
