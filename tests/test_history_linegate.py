@@ -112,3 +112,24 @@ def test_wrapped_assignment_value_change_is_found(repo: Repo) -> None:
     repo.commit("v3")
     secrets = {f.secret for f in scan_history(repo.path, Config(), jobs=1).findings}
     assert {fakes.password(1), fakes.password(2)} <= secrets
+
+
+def test_python_probe_agrees_with_a_whole_scan(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    pw = fakes.password(7)
+    versions = [
+        "import os\n\nDEBUG = True\n",
+        f'import os\n\nDEBUG = True\n"""Example: password = "{pw}" in the docs."""\n',
+        f'import os\n\nDEBUG = True\nif user_password == "{pw}":\n    pass\n',
+        f'import os\n\nDEBUG = False\nDB_PASSWORD = "{pw}"\n',
+        "import os\n\nDEBUG = False\n",
+    ]
+    for i, text in enumerate(versions):
+        repo.write("app/settings.py", text)
+        repo.commit(f"v{i}")
+    gated = _scan(repo, monkeypatch, gate=True)
+    assert _key(gated) == _key(_scan(repo, monkeypatch, gate=False))
+    # v1's string statement (not the module docstring) already holds the value: reported there,
+    # though an extract holding that line alone would parse as a docstring and be dropped
+    [f] = gated
+    v1 = repo.git("rev-list", "--reverse", "HEAD").split()[1]
+    assert f.commit is not None and f.commit.sha == v1

@@ -80,6 +80,12 @@ def scan_batch(
                     result.nbytes += len(blob.data)
                     continue
         found = detector.scan_bytes(job.path, blob.data if part is None else part.data)
+        if part is not None and part.whole is not None:  # a Python probe
+            if not found:
+                result.nbytes += len(blob.data)
+                continue
+            part = None
+            found = detector.scan_bytes(job.path, blob.data)
         if isinstance(found, Skipped):
             result.skipped.append((job, found.reason))
             continue

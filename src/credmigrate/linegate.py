@@ -8,8 +8,9 @@ keyword lines, or every line of a file a path-scoped rule reads) were all seen i
 other files than Python only the new candidate lines are scanned (findings are mapped back to
 their line numbers), which turns a long file's hundredth version into a scan of its few new lines.
 
-Python files are scanned whole when they have a new candidate line (the syntax-aware pass needs
-the whole file). Never skipped or blanked: the first version at a path, a version where a
+A Python file's new lines are probed alone first, and the file is scanned whole (the
+syntax-aware pass needs it all, and only ever drops or annotates line-level findings) only when
+they match something. Never skipped or blanked: the first version at a path, a version where a
 multi-line rule's keyword appears (a key body can change under an unchanged header), files that a
 path-scoped multi-line rule or a path-only rule reads whole, and everything when a rule without
 keywords or path is loaded. A line ending in ``(`` counts together with the next one (the
@@ -88,19 +89,29 @@ class LineGate:
                 return Part(data)
             self.skipped += 1
             return None
-        if multiline or path.endswith((".py", ".pyw")):
+        if multiline:
             return Part(data)
-        return _extract(data, [sp for sp, new in zip(spans, fresh, strict=True) if new])
+        part = _extract(data, [sp for sp, new in zip(spans, fresh, strict=True) if new])
+        if path.endswith((".py", ".pyw")):
+            # a probe: scan the file whole only if its new lines match. The leading ')' makes
+            # the extract invalid Python, so the syntax-aware pass keeps every line-level match
+            # (parsed alone, a string could pass for a docstring and be dropped)
+            part.data = b")\n" + part.data
+            part.whole = data
+        return part
 
 
 class Part:
     """The text to scan, and for an extract the original line number of each of its lines."""
 
-    __slots__ = ("data", "lines")
+    __slots__ = ("data", "lines", "whole")
 
     def __init__(self, data: bytes, lines: list[int] | None = None) -> None:
         self.data = data
         self.lines = lines
+        # Python: the syntax-aware pass needs the whole file, but it only drops or annotates
+        # line-level findings, so when the new lines alone match nothing, neither does the file
+        self.whole: bytes | None = None
 
     def line(self, n: int) -> int:
         """The original line number of line ``n`` (1-based) of :attr:`data`."""
