@@ -28,10 +28,9 @@ from typing import Any
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from credmigrate.codemod import _context as ctxmod
-from credmigrate.codemod._apply import Apply, add_imports
+from credmigrate.codemod._apply import add_imports, apply_edits
 from credmigrate.codemod._locate import (
     ALIAS,
     FUNC,
@@ -43,6 +42,7 @@ from credmigrate.codemod._locate import (
     locate_all,
     raw_text,
 )
+from credmigrate.codemod._positions import LeafPositions
 from credmigrate.codemod_text import escape_braces as _esc
 from credmigrate.codemod_text import other_quote, py_str, split_literal, unified_diff
 from credmigrate.model import Replacement, RewriteOutcome, RewriteStatus
@@ -88,9 +88,8 @@ def _rewrite(path: str, source: str, reps: Sequence[Replacement], accessor: str)
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         return _failed(path, f"libcst cannot parse line {exc.raw_line}: {exc.message}")
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # freshly parsed: no copy needed
     scope, leaves = ctxmod.scan_module(module)
-    st = State(scope, wrapper.resolve(PositionProvider), scope.parents, list(leaves), accessor)
+    st = State(scope, LeafPositions(module, text), scope.parents, list(leaves), accessor)
     if scope.names.get(FUNC, f"{accessor}.{FUNC}") != f"{accessor}.{FUNC}":
         st.fn = ALIAS
     hits = locate_all(st, text, reps)
@@ -100,7 +99,7 @@ def _rewrite(path: str, source: str, reps: Sequence[Replacement], accessor: str)
         _plan_leaf(st, leaf_hits, edits, imports)
     if not edits.any():
         return _result(path, source, source, st, reps)
-    new_module = scope.module.visit(Apply(edits))
+    new_module = apply_edits(scope.module, scope.parents, edits)
     AddImportsVisitor.add_needed_import(imports, accessor, FUNC, ALIAS if st.fn == ALIAS else None)
     new_module = add_imports(new_module, imports)
     code = new_module.code

@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import CodeRange
 
-Positions = Mapping[cst.CSTNode, CodeRange]
 Parents = Mapping[cst.CSTNode, cst.CSTNode]
 
 _NO_PARENS = (
@@ -66,6 +64,19 @@ class Edits:
 
     def any(self) -> bool:
         return bool(self.leaves or self.texts)
+
+    def nodes(self) -> list[cst.CSTNode]:
+        """Every node an edit is keyed on (the function of a parameter edit too)."""
+        funcs = [func for func, _ in self.params.values()]
+        return [
+            *self.leaves,
+            *self.texts,
+            *self.params,
+            *funcs,
+            *self.anns,
+            *self.args,
+            *self.envs,
+        ]
 
 
 class _Collect(cst.CSTVisitor):

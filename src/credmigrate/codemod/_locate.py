@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from credmigrate.codemod import _context as ctxmod
+from credmigrate.codemod._positions import LeafPositions
 from credmigrate.codemod_text import occurrences as _occ
 from credmigrate.codemod_text import position_at as _pos_at
 from credmigrate.codemod_text import split_is_clean, split_literal
@@ -29,7 +30,7 @@ class Hit:
 @dataclass
 class State:
     scope: ctxmod.Scope
-    pos: ctxmod.Positions
+    pos: LeafPositions
     parents: ctxmod.Parents
     leaves: list[Leaf]
     accessor: str
@@ -74,6 +75,8 @@ def _locate(st: State, leaves: Sequence[Leaf], rep: Replacement) -> Hit | None:
     f = rep.finding
     found: list[tuple[Leaf, int, tuple[int, int]]] = []
     for leaf in leaves:
+        if f.secret not in leaf.value:
+            continue  # the body is part of the value: no need for its position
         raw, line, col = raw_text(st, leaf)
         for off in _occ(raw, f.secret):
             found.append((leaf, off, _pos_at(line, col, raw, off)))
