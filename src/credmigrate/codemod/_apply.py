@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod import CodemodContext
 
-from credmigrate.codemod._context import Edits
+from credmigrate.codemod._context import Edits, Parents
 from credmigrate.codemod._imports import FastAddImportsVisitor
 
 
@@ -127,6 +127,33 @@ class Apply(cst.CSTTransformer):
         if parens:
             lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
         return cst.BooleanOperation(call, cst.Or(), value, lpar=lpar, rpar=rpar)
+
+
+def apply_edits(module: cst.Module, parents: Parents, edits: Edits) -> cst.Module:
+    """:class:`Apply` over the top-level statements that hold an edit; the rest is kept as is.
+
+    Every edit sits inside one top-level statement (a parameter's fetch goes into its own
+    function, in the same statement), so visiting only those gives the same code as visiting
+    the whole module, for a fraction of the cost in a large file with a few secrets.
+    """
+    touched: set[cst.CSTNode] = set()
+    for node in edits.nodes():
+        while (parent := parents.get(node)) is not None and parent is not module:
+            node = parent
+        touched.add(node)
+    transformer = Apply(edits)
+    body: list[cst.BaseStatement] = []
+    for stmt in module.body:
+        if stmt not in touched:
+            body.append(stmt)
+            continue
+        new = stmt.visit(transformer)
+        if not isinstance(new, cst.BaseStatement):  # Apply never removes or splits statements
+            raise RuntimeError("applying the edits lost a statement")
+        body.append(new)
+    if transformer.pending:
+        raise RuntimeError("a parameter's fetch found no function to go into")
+    return module.with_changes(body=body)
 
 
 def add_imports(module: cst.Module, imports: CodemodContext) -> cst.Module:
