@@ -1,15 +1,19 @@
 """Rewrite orchestration: group replacements per file, run the codemod, write results atomically.
 
-This module does not import libcst; the codemod is imported lazily, in the worker, so planning
-code (and the pre-commit hook path) stays light. The dry-run diff and apply share
+This module does not import libcst; the codemod is imported lazily, when there are files to
+rewrite, so planning code (and the pre-commit hook path) stays light. With many files it is
+imported before the process pool forks, so the workers don't each import it again. The dry-run diff and apply share
 :func:`plan_rewrites`; :func:`write_outcomes` only writes what a plan already holds.
 """
 
 from __future__ import annotations
 
 import io
+import multiprocessing
+import multiprocessing.context
 import os
 import re
+import sys
 import tempfile
 import tokenize
 from collections.abc import Sequence
@@ -110,13 +114,22 @@ def plan_rewrites(
     return sorted(outcomes, key=lambda o: o.path)
 
 
+def _pool_context() -> multiprocessing.context.BaseContext | None:
+    """fork where it is safe and available: workers inherit the codemod already imported."""
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None  # macOS/Windows: the platform default (spawn), each worker imports libcst
+
+
 def _run(tasks: list[Task], workers: int) -> list[RewriteOutcome]:
     if len(tasks) < PARALLEL_MIN_FILES or workers <= 1:
         return [_work(t) for t in tasks]
+    import credmigrate.codemod  # noqa: F401  (once here, not once per worker: ~1 s of CPU each)
+
     workers = min(workers, len(tasks))
     chunk = max(1, len(tasks) // (workers * 4))
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             return list(pool.map(_work, tasks, chunksize=chunk))
     except (BrokenProcessPool, OSError):  # a worker died or no processes allowed: go serial
         return [_work(t) for t in tasks]
