@@ -104,14 +104,19 @@ def test_wrapped_assignment_value_change_is_found(repo: Repo) -> None:
     def version(seed: int) -> str:
         return f'DB_PASSWORD = (\n    "{fakes.password(seed)}"\n)\nDEBUG = True\n'
 
-    repo.write("conf.py", version(1))
+    for name in ("conf.py", "conf.cfg"):  # keyword lines / every line a candidate
+        repo.write(name, version(1))
     repo.commit("v1")
-    repo.write("conf.py", version(2))  # the keyword line is unchanged; the value is new
+    for name in ("conf.py", "conf.cfg"):
+        repo.write(name, version(2))  # the keyword line is unchanged; the value is new
     repo.commit("v2")
-    repo.write("conf.py", "DEBUG = True\n")
+    for name in ("conf.py", "conf.cfg"):
+        repo.write(name, "DEBUG = True\n")
     repo.commit("v3")
-    secrets = {f.secret for f in scan_history(repo.path, Config(), jobs=1).findings}
-    assert {fakes.password(1), fakes.password(2)} <= secrets
+    found = scan_history(repo.path, Config(), jobs=1).findings
+    for name in ("conf.py", "conf.cfg"):
+        secrets = {f.secret for f in found if f.path == name}
+        assert {fakes.password(1), fakes.password(2)} <= secrets, name
 
 
 def test_python_probe_agrees_with_a_whole_scan(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
