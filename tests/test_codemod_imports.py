@@ -56,5 +56,7 @@ def test_matcher_decorated_methods_are_still_found() -> None:
             seen.append("alias")
 
     assert "on_any_name" in dir(Decorated(CodemodContext()))
+    assert Decorated.on_visit is m.MatcherDecoratableTransformer.on_visit
+    assert FastAddImportsVisitor.on_visit is cst.CSTTransformer.on_visit
     Decorated(CodemodContext()).transform_module(cst.parse_module("from a import b\nx = 1\n"))
     assert seen.count("alias") == 1 and "x" in seen and "b" in seen

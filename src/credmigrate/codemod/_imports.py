@@ -8,8 +8,10 @@ already there): about 25 ms of a 45 ms rewrite, whatever the file's size. What t
 depends only on the class, so the subclasses here answer ``dir()`` with the names that could
 carry a marker (everything except plain undecorated functions and C slots: markers are
 attributes set on the function) plus the instance's own attributes; libcst's code still looks at
-each of those and decides. The visitor's logic is libcst's, unchanged: its ``visit_Module`` is
-reused as is, only bound to build the gatherer through the same cheaper subclass.
+each of those and decides. Without any marked method, the matcher dispatch per node has nothing
+to do, so those classes use the plain visitor's. The visitor's logic is libcst's, unchanged:
+its ``visit_Module`` is reused as is, only bound to build the gatherer through the same
+cheaper subclass.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.codemod.visitors import _add_imports as _libcst_add_imports
+from libcst.matchers import MatcherDecoratableTransformer, MatcherDecoratableVisitor
 from libcst.matchers._decorators import (
     CONSTRUCTED_LEAVE_MATCHER_ATTR,
     CONSTRUCTED_VISIT_MATCHER_ATTR,
@@ -55,8 +59,25 @@ def _candidate_names(cls: type) -> tuple[str, ...]:
     return names
 
 
+_DISPATCH = ("on_visit", "on_leave", "on_visit_attribute", "on_leave_attribute")
+
+
 class _ClassIntrospection:
-    """``dir()`` limited to what libcst's matcher introspection can find anything under."""
+    """``dir()`` limited to what libcst's matcher introspection can find anything under.
+
+    A class with no marked method also gets the plain visitor's per-node dispatch: the matcher
+    dispatch then only finds nothing to match, at twice the cost per node.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        transformer = issubclass(cls, cst.CSTTransformer)
+        if _candidate_names(cls):
+            base: type = MatcherDecoratableTransformer if transformer else MatcherDecoratableVisitor
+        else:
+            base = cst.CSTTransformer if transformer else cst.CSTVisitor
+        for name in _DISPATCH:
+            setattr(cls, name, getattr(base, name))
 
     def __dir__(self) -> list[str]:
         return sorted({*_candidate_names(type(self)), *vars(self)})
