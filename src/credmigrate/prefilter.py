@@ -16,17 +16,37 @@ except ImportError:  # pragma: no cover - exercised on platforms without wheels
     _hs = None
 
 
+HYPERSCAN = _hs is not None
+REGEX_PREFIX = "re:"  # a keyword entry that is a hyperscan regex rather than a literal
+
+
 class Prefilter:
-    """Maps keyword hits in a buffer to byte offsets, per keyword index."""
+    """Maps keyword hits in a buffer to byte offsets, per keyword index.
+
+    An entry ``re:PATTERN`` (only with hyperscan) is a regex: its hit offset is the last byte of
+    the match, which lies on the line that matched.
+    """
 
     def __init__(self, keywords: Sequence[str]) -> None:
         self.keywords = tuple(keywords)
         self._encoded = tuple(k.lower().encode("utf-8") for k in self.keywords)
+        # for a literal: its length (hit = end - length); for a regex: 1 (hit = last byte)
+        self._back = tuple(
+            1 if k.startswith(REGEX_PREFIX) else len(e)
+            for k, e in zip(self.keywords, self._encoded, strict=True)
+        )
         self._db = None
+        if _hs is None and any(k.startswith(REGEX_PREFIX) for k in self.keywords):
+            raise ValueError("regex prefilter entries need hyperscan")
         if _hs is not None and self.keywords:
             db = _hs.Database()
             flags = [_hs.HS_FLAG_CASELESS] * len(self._encoded)
-            exprs = [_escape(k) for k in self._encoded]
+            exprs = [
+                k[len(REGEX_PREFIX) :].encode("utf-8")
+                if k.startswith(REGEX_PREFIX)
+                else _escape(e)
+                for k, e in zip(self.keywords, self._encoded, strict=True)
+            ]
             db.compile(
                 expressions=exprs,
                 ids=list(range(len(exprs))),
@@ -46,9 +66,10 @@ class Prefilter:
             return []
         if self._db is not None:
             found: list[tuple[int, int]] = []
+            back = self._back
 
             def on_match(kid: int, start: int, end: int, flags: int, ctx: object) -> None:
-                found.append((kid, end - len(self._encoded[kid])))
+                found.append((kid, end - back[kid]))
 
             self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
             return found

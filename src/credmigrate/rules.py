@@ -73,6 +73,7 @@ class Rule:
     min_length: int = 0
     pair: str = ""  # findings of rules sharing a pair tag in one file are grouped
     precheck: str = ""  # a cheap regex a line must contain before the full regex runs
+    prefilter: str = ""  # a hyperscan regex that replaces the keywords when hyperscan is present
     source: str = ""  # file the rule came from
 
     @property
@@ -221,6 +222,7 @@ def _rule(
         min_length=_number(table, ("min_length",), int, where),
         pair=str(table.get("pair", "")),
         precheck=str(table.get("precheck", "")),
+        prefilter=str(table.get("prefilter", "")),
         source=source,
     )
     if validate and regex and rule.secret_group > rule.compiled.groups:
