@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from credmigrate import filters, matching
+from credmigrate import prefilter as prefilter_module
 from credmigrate.config import Config
 from credmigrate.fingerprint import fingerprint, line_hash
 from credmigrate.model import Confidence, Finding, Skipped, Span
-from credmigrate import prefilter as prefilter_module
 from credmigrate.prefilter import Prefilter
 from credmigrate.redact import redact
 from credmigrate.rules import Rule, assemble
@@ -69,7 +69,9 @@ class Detector:
             # with hyperscan, a rule's prefilter regex replaces its keywords: far fewer hits
             # than a bare "key" or "pass" on every line that mentions one
             use_regex = rule.prefilter and prefilter_module.HYPERSCAN
-            entries = (prefilter_module.REGEX_PREFIX + rule.prefilter,) if use_regex else rule.keywords
+            entries = (
+                (prefilter_module.REGEX_PREFIX + rule.prefilter,) if use_regex else rule.keywords
+            )
             for kw in entries:
                 if kw not in kw_index:
                     kw_index[kw] = len(keywords)

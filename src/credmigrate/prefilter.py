@@ -42,9 +42,7 @@ class Prefilter:
             db = _hs.Database()
             flags = [_hs.HS_FLAG_CASELESS] * len(self._encoded)
             exprs = [
-                k[len(REGEX_PREFIX) :].encode("utf-8")
-                if k.startswith(REGEX_PREFIX)
-                else _escape(e)
+                k[len(REGEX_PREFIX) :].encode("utf-8") if k.startswith(REGEX_PREFIX) else _escape(e)
                 for k, e in zip(self.keywords, self._encoded, strict=True)
             ]
             db.compile(
