@@ -142,14 +142,18 @@ def _result(
     return RewriteOutcome(path, RewriteStatus.REWRITTEN, new, diff, reason, handled, human)
 
 
-def _call_text(rep: Replacement, fn: str, quote: str) -> str | None:
+def _call(rep: Replacement, fn: str, quote: str) -> cst.Call | None:
+    """``fn('name', 'key')`` in ``quote``, built as libcst would parse it (no parser run)."""
     q = quote[0]
-    args = [py_str(rep.secret_name, q)]
+    texts = [py_str(rep.secret_name, q)]
     if rep.json_key is not None:
-        args.append(py_str(rep.json_key, q))
-    if any(a is None for a in args):
+        texts.append(py_str(rep.json_key, q))
+    strings = [t for t in texts if t is not None]
+    if len(strings) != len(texts):
         return None
-    return f"{fn}({', '.join(a for a in args if a)})"
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    args = [cst.Arg(cst.SimpleString(t), comma=comma) for t in strings[:-1]]
+    return cst.Call(cst.Name(fn), [*args, cst.Arg(cst.SimpleString(strings[-1]))])
 
 
 def _plan_leaf(
@@ -192,11 +196,10 @@ def _leaf_replacement(
         h = hits[0]
         concat = isinstance(st.parents[leaf], cst.ConcatenatedString)
         if len(hits) == 1 and h.start == 0 and h.end == len(raw) and not concat:
-            text = _call_text(h.rep, st.fn, parts.quote)
-            text = text or _call_text(h.rep, st.fn, other_quote(parts.quote))
-            if text is None:
+            call = _call(h.rep, st.fn, parts.quote)
+            call = call or _call(h.rep, st.fn, other_quote(parts.quote))
+            if call is None:
                 return None
-            call = cst.parse_expression(text)
             return call.with_changes(lpar=leaf.lpar, rpar=leaf.rpar)
         inner = other_quote(parts.quote)
         body = _split(raw, hits, inner, st.fn, escape=True)
@@ -217,13 +220,13 @@ def _split(
     out: list[cst.BaseFormattedStringContent] = []
     cur = 0
     for h in hits:
-        text = _call_text(h.rep, fn, quote)
-        if text is None:
+        call = _call(h.rep, fn, quote)
+        if call is None:
             return None
         before = raw[cur : h.start]
         if before:
             out.append(cst.FormattedStringText(_esc(before) if escape else before))
-        out.append(cst.FormattedStringExpression(expression=cst.parse_expression(text)))
+        out.append(cst.FormattedStringExpression(expression=call))
         cur = h.end
     rest = raw[cur:]
     if rest:
