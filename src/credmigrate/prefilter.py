@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from types import ModuleType
 
+from credmigrate.errors import RuleError
+
 _hs: ModuleType | None
 try:  # hyperscan ships wheels for the common platforms; elsewhere the fallback is used.
     import hyperscan as _hs
@@ -45,12 +47,17 @@ class Prefilter:
                 k[len(REGEX_PREFIX) :].encode("utf-8") if k.startswith(REGEX_PREFIX) else _escape(e)
                 for k, e in zip(self.keywords, self._encoded, strict=True)
             ]
-            db.compile(
-                expressions=exprs,
-                ids=list(range(len(exprs))),
-                elements=len(exprs),
-                flags=flags,
-            )
+            try:
+                db.compile(
+                    expressions=exprs,
+                    ids=list(range(len(exprs))),
+                    elements=len(exprs),
+                    flags=flags,
+                )
+            except Exception as exc:  # hyperscan.error: a prefilter regex it can't compile
+                raise RuleError(
+                    f"a rule's prefilter regex is invalid for hyperscan: {exc}"
+                ) from None
             self._db = db
             self._scratch = _hs.Scratch(db)
 

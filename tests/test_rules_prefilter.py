@@ -1,0 +1,57 @@
+"""Hyperscan prefilter regexes: a rule's prefilter must admit every line its regex can match,
+and the scan must find the same with the prefilter as with the plain keywords."""
+
+from __future__ import annotations
+
+import pytest
+
+from credmigrate import prefilter as prefilter_module
+from credmigrate.config import Config
+from credmigrate.detect import Detector
+from credmigrate.errors import RuleError
+from credmigrate.prefilter import REGEX_PREFIX, Prefilter
+from credmigrate.rules import Rule, builtin_rules
+
+pytestmark = pytest.mark.skipif(not prefilter_module.HYPERSCAN, reason="needs hyperscan")
+
+PREFILTERED = [r for r in builtin_rules() if r.prefilter]
+
+
+def test_some_rules_use_a_prefilter() -> None:
+    assert {"generic-secret-assignment", "uri-password"} <= {r.id for r in PREFILTERED}
+
+
+@pytest.mark.parametrize("rule", PREFILTERED, ids=lambda r: r.id)
+def test_prefilter_admits_every_positive_example(rule: Rule) -> None:
+    pf = Prefilter([REGEX_PREFIX + rule.prefilter])
+    for ex in rule.examples:
+        data = ex.text.encode()
+        hit_lines = {data.count(b"\n", 0, pos) for _, pos in pf.hits(data)}
+        for m in rule.compiled.finditer(ex.text):
+            line = ex.text.count("\n", 0, m.start())
+            assert line in hit_lines, f"{rule.id}: prefilter misses {ex.text!r}"
+
+
+def _all_examples() -> list[tuple[str, str]]:
+    out = []
+    for r in builtin_rules():
+        for ex in (*r.examples, *r.negative_examples):
+            out.append((ex.path, ex.text))
+    return out
+
+
+def test_same_findings_with_and_without_prefilter_regexes(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = Config(min_confidence="low")
+    with_regex = Detector.default(config)
+    monkeypatch.setattr(prefilter_module, "HYPERSCAN", False)
+    keywords_only = Detector.default(config)
+    assert not any(k.startswith(REGEX_PREFIX) for k in keywords_only.prefilter.keywords)
+    for path, text in _all_examples():
+        a = [(f.rule_id, f.span, f.secret) for f in with_regex.scan_text(path, text)]
+        b = [(f.rule_id, f.span, f.secret) for f in keywords_only.scan_text(path, text)]
+        assert a == b, (path, text[:60])
+
+
+def test_invalid_prefilter_is_a_rule_error() -> None:
+    with pytest.raises(RuleError, match="prefilter"):
+        Prefilter([REGEX_PREFIX + "(unclosed"])
