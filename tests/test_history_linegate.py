@@ -78,21 +78,21 @@ def test_gate_skips_versions_with_only_seen_lines(
     monkeypatch.setattr(linegate.LineGate, "filter", spy)
     line = f'GITHUB_TOKEN = "{token(82)}"\n'
     repo.write("settings.py", line)
-    repo.write("app.env", env_line(83))
+    repo.write(".htpasswd", env_line(83))
     repo.commit("v1")
     repo.write("settings.py", line + "A = 1\n")
-    repo.write("app.env", env_line(83) + "A=1\n")  # .env: every line is a candidate
+    repo.write(".htpasswd", env_line(83) + "A=1\n")  # a keyword-less path rule: every line
     repo.commit("v2")
     repo.write("settings.py", line + "A = 2\n")
-    repo.write("app.env", env_line(83) + "\n")  # a new blob, but only lines seen before
+    repo.write(".htpasswd", env_line(83) + "\n")  # a new blob, but only lines seen before
     repo.commit("v3: HEAD, always scanned in full")
     found = scan_history(repo.path, Config(), jobs=1).findings
     assert calls == [
-        "app.env:whole",
+        ".htpasswd:whole",
         "settings.py:whole",
-        "app.env:part",  # the new line only
+        ".htpasswd:part",  # the new line only
         "settings.py:skip",
-        "app.env:skip",  # (HEAD: scanned whole all the same)
+        ".htpasswd:skip",  # (HEAD: scanned whole all the same)
         "settings.py:skip",  # (HEAD: scanned whole all the same)
     ], calls
     [f] = [f for f in found if f.path == "settings.py"]

@@ -56,12 +56,16 @@ class Detector:
         self._always: list[int] = []  # rules without keywords: run on every line
         self._multiline: set[int] = set()
         self._path_scoped: list[int] = []  # rules limited to some paths: run only on those files
+        self._keyword_scoped: set[int] = set()  # path-limited rules gated by their keywords
         for ri, rule in enumerate(self.rules):
             if not rule.regex:
                 continue
-            if rule.path:
+            if rule.path and (rule.multiline or not rule.keywords):
+                # read whole (multi-line) or on every line of the files its path names
                 self._path_scoped.append(ri)
                 continue
+            if rule.path:
+                self._keyword_scoped.add(ri)  # keyword-gated, and only on its paths
             if rule.multiline:
                 self._multiline.add(ri)
             if not rule.keywords:
@@ -79,7 +83,9 @@ class Detector:
                     self._by_keyword.append([])
                 self._by_keyword[kw_index[kw]].append(ri)
         self.prefilter = Prefilter(keywords)
-        self._scoped_ids = frozenset(self.rules[ri].id for ri in self._path_scoped)
+        self._scoped_ids = frozenset(
+            self.rules[ri].id for ri in (*self._path_scoped, *self._keyword_scoped)
+        )
         self._path_only = [r for r in self.rules if r.path and not r.regex]
 
     @classmethod
@@ -143,10 +149,17 @@ class Detector:
         candidates: dict[int, set[int]] = defaultdict(set)  # line start -> rule indexes
         hit_pos: dict[int, list[int]] = defaultdict(list)  # line start -> keyword offsets
         multiline: set[int] = set()
+        path_ok: dict[int, bool] = {}
         for kid, pos in self.prefilter.hits(data):
             start = data.rfind(b"\n", 0, pos) + 1
             hit_pos[start].append(pos)
             for ri in self._by_keyword[kid]:
+                if ri in self._keyword_scoped:
+                    ok = path_ok.get(ri)
+                    if ok is None:
+                        ok = path_ok[ri] = self._path_ok(self.rules[ri], path)
+                    if not ok:
+                        continue
                 if ri in self._multiline:
                     multiline.add(ri)
                 else:

@@ -42,7 +42,9 @@ class LineGate:
         }
         # rules limited to some paths read every line of those files, keywords or not: there
         # every line is a candidate; a multi-line or path-only one reads the whole text
-        self._scoped = [r.compiled_path for r in rules if r.path and not r.multiline]
+        self._scoped = [
+            r.compiled_path for r in rules if r.path and not r.multiline and not r.keywords
+        ]
         self._whole = [
             r.compiled_path for r in detector.rules if r.path and (r.multiline or not r.regex)
         ]
