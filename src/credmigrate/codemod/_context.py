@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
+
+from credmigrate.codemod._walk import walk
 
 Parents = Mapping[cst.CSTNode, cst.CSTNode]
 
@@ -79,26 +82,29 @@ class Edits:
         ]
 
 
-class _Collect(cst.CSTVisitor):
-    """One pass over the tree: parents (cheaper than ParentNodeProvider), strings, imports."""
+class _Collect:
+    """One pass over the tree: parents (cheaper than ParentNodeProvider), strings, imports.
+
+    :func:`walk` visits children in field order, which is source order except where a field
+    is listed out of it (decorators after the body): the parents and import bindings are the
+    same as a CSTVisitor's, and nothing depends on the order of ``leaves`` (a literal is chosen
+    by position and value, never by being first).
+    """
 
     def __init__(self) -> None:
-        super().__init__()
         self.leaves: list[cst.SimpleString | cst.FormattedStringText] = []
         self.names: dict[str, str] = {}
         self.future_annotations = False
         self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
-        self._stack: list[cst.CSTNode] = []
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self._stack:
-            self.parents[node] = self._stack[-1]
-        self._stack.append(node)
-        return super().on_visit(node)
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
-        self._stack.pop()
+    def walk(self, root: cst.CSTNode) -> None:
+        handlers: dict[type, Callable[[Any], None]] = {
+            cst.SimpleString: self.visit_SimpleString,
+            cst.FormattedString: self.visit_FormattedString,
+            cst.Import: self.visit_Import,
+            cst.ImportFrom: self.visit_ImportFrom,
+        }
+        self.parents = walk(root, handlers)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self.leaves.append(node)
@@ -134,7 +140,7 @@ def scan_module(
 ) -> tuple[Scope, list[cst.SimpleString | cst.FormattedStringText]]:
     """One pass: parents, string leaves, import bindings, and the module's top-level names."""
     c = _Collect()
-    module.visit(c)
+    c.walk(module)
     names = c.names
     scope = Scope(module, c.parents, names, future_annotations=c.future_annotations)
     for stmt in module.body:
