@@ -7,6 +7,7 @@ gitleaks or betterleaks config loads too (``--rules FILE``), including its globa
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -293,35 +294,28 @@ def builtin_rules() -> tuple[Rule, ...]:
     return rules
 
 
-def _cache_file(paths: Sequence[Path]) -> Path | None:
-    """A pickle of the parsed built-in rules, keyed by the rule files' names, sizes and mtimes.
-
-    Parsing TOML costs more than the rest of a small scan's start-up; the pre-commit hook runs
-    often on a handful of files, so the parsed form is kept in the user's cache directory.
-    """
+def _cache_name(paths: Sequence[Path]) -> str:
+    """The parsed built-in rules are cached (see :mod:`credmigrate.cache`), keyed by the rule
+    files' names, sizes and mtimes: parsing TOML costs more than the rest of a hook run."""
     import hashlib
-    import os
 
     from credmigrate import __version__
 
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not base or base.startswith("~"):
-        return None
     h = hashlib.sha256(__version__.encode())
     for p in paths:
         st = p.stat()
         h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    return Path(base) / "credmigrate" / f"rules-{h.hexdigest()[:24]}.pickle"
+    return f"rules-{h.hexdigest()[:24]}.pickle"
 
 
 def _cache_load(paths: Sequence[Path]) -> tuple[Rule, ...] | None:
     import pickle
 
+    from credmigrate import cache
+
     try:
-        target = _cache_file(paths)
-        if target is None or not target.is_file():
-            return None
-        data = pickle.loads(target.read_bytes())
+        blob = cache.read(_cache_name(paths))
+        data = pickle.loads(blob) if blob is not None else None
     except Exception:  # a stale or unreadable cache is simply rebuilt
         return None
     if isinstance(data, tuple) and all(isinstance(r, Rule) for r in data):
@@ -330,21 +324,12 @@ def _cache_load(paths: Sequence[Path]) -> tuple[Rule, ...] | None:
 
 
 def _cache_store(paths: Sequence[Path], rules: tuple[Rule, ...]) -> None:
-    import os
     import pickle
-    import tempfile
 
-    try:
-        target = _cache_file(paths)
-        if target is None:
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".rules-")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:
-        pass
+    from credmigrate import cache
+
+    with contextlib.suppress(OSError):
+        cache.write(_cache_name(paths), pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def assemble(
