@@ -160,8 +160,8 @@ def main(argv: list[str] | None = None) -> int:
             + "\n\n"
             + credmigrate_detail(results, per_tool, truth)
         )
-    if not args.no_save:
-        table.save("accuracy (Leaky Repo)", "python bench/accuracy.py --verbose", out)
+    if table.should_save(args, DEFAULT_TOOLS):
+        table.save("accuracy (Leaky Repo)", out)
     return 0
 
 

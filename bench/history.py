@@ -143,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         "faster or smaller); 'vs floor' = tool / git I/O floor"
     )
     print(out)
-    if not args.no_save:
-        table.save("history (full git history)", f"python bench/history.py -n {args.runs}", out)
+    if table.should_save(args, DEFAULT_TOOLS):
+        table.save("history (full git history)", out)
     return 0
 
 

@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         "'vs cm' = peer / credmigrate (>1: credmigrate faster)"
     )
     print(out)
-    if not args.no_save:
-        table.save("hook (5 staged files)", f"python bench/hook.py -n {args.runs}", out)
+    if table.should_save(args, DEFAULT_TOOLS):
+        table.save("hook (5 staged files)", out)
     return 0
 
 

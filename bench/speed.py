@@ -139,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     if listing:
         print("\ncredmigrate's findings in these (secret-free, as far as we know) trees:")
         print("\n".join(listing))
-    if not args.no_save:
-        table.save("speed (HEAD checkout)", f"python bench/speed.py -n {args.runs}", out)
+    if table.should_save(args, DEFAULT_TOOLS):
+        table.save("speed (HEAD checkout)", out)
     return 0
 
 

@@ -8,6 +8,7 @@ import os
 import platform
 import re
 import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -58,11 +59,28 @@ def common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--setup", action="store_true", help="create the tools' venvs first")
     parser.add_argument("--credmigrate", type=Path, help="credmigrate executable to measure")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per tool run")
-    parser.add_argument("--no-save", action="store_true", help="don't update bench/RESULTS.md")
+    parser.add_argument(
+        "--no-save",
+        action="store_true",
+        help="don't update bench/RESULTS.md (runs with a subset of --tools never do)",
+    )
 
 
-def save(section: str, command: str, body: str) -> None:
+def should_save(args: argparse.Namespace, default_tools: Sequence[str]) -> bool:
+    """Save only full comparisons: a run with a subset of the tools (a tuning loop) leaves the
+    last full table in RESULTS.md alone."""
+    tools = set(str(args.tools).split(","))
+    return not args.no_save and tools.issuperset(default_tools)
+
+
+def command_line() -> str:
+    """How this script was run, for RESULTS.md."""
+    return " ".join(["python", os.path.relpath(sys.argv[0], repos.ROOT), *sys.argv[1:]])
+
+
+def save(section: str, body: str) -> None:
     """Replace (or append) ``section`` in RESULTS.md with ``body`` plus date, machine, command."""
+    command = command_line()
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     block = (
         f"<!-- {section}:start -->\n## {section}\n\n"
