@@ -16,16 +16,14 @@ a new secret on an already-accepted line is still reported.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from credmigrate import atomic
 from credmigrate.errors import BadInputError
 from credmigrate.fingerprint import secret_hash
 from credmigrate.model import Finding
@@ -218,22 +216,7 @@ def write_baseline(path: Path | str, findings: Iterable[Finding]) -> None:
     """Write a baseline accepting ``findings``, atomically (never a half-written file)."""
     path = Path(path)
     text = json.dumps(baseline_document(findings), indent=2, ensure_ascii=True) + "\n"
-    directory = path.parent if str(path.parent) else Path(".")
     try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o644
-    tmp_name = ""
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
+        atomic.write_text(path, text, make_parents=False)
     except OSError as exc:
-        if tmp_name:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
         raise BadInputError(f"cannot write baseline {path}: {exc.strerror or exc}") from None

@@ -16,7 +16,7 @@ from credmigrate.config import Config
 from credmigrate.detect import Detector
 from credmigrate.gitrepo import GitRepo
 from credmigrate.linegate import LineGate, Part
-from credmigrate.model import Finding, Skipped, Span
+from credmigrate.model import Finding, ScanResult, Skipped, Span
 from credmigrate.shards import ShardPool, shard_of
 
 DetectorFactory = Callable[[Config], Detector]
@@ -41,6 +41,23 @@ class BatchResult:
     gated: list[BlobJob] = field(default_factory=list)  # skipped or blanked: lines seen (LineGate)
     blobs: int = 0
     nbytes: int = 0
+
+    def to_scan_result(
+        self,
+        findings: Sequence[Finding],
+        skipped: Sequence[Skipped],
+        notes: Sequence[str],
+        errors: Sequence[str],
+    ) -> ScanResult:
+        """The :class:`ScanResult` of a git scan built on these batches."""
+        return ScanResult(
+            findings=tuple(findings),
+            skipped=tuple(skipped),
+            files_scanned=self.blobs - len(self.skipped) - len(self.errors),
+            bytes_scanned=self.nbytes,
+            notes=tuple(notes),
+            errors=tuple(errors),
+        )
 
     def merge(self, other: BatchResult) -> None:
         self.findings.extend(other.findings)

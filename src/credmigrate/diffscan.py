@@ -118,14 +118,7 @@ def scan_since(
     notes.append(f"since {base}: {len(commits)} commits, {len(touched)} files changed")
     errors += [f"object {j.sha[:12]} ({j.path}): {e}" for j, e in result.errors]
     skipped = sorted({Skipped(j.path, r) for j, r in result.skipped}, key=lambda s: s.path)
-    return ScanResult(
-        findings=tuple(findings),
-        skipped=tuple(skipped),
-        files_scanned=result.blobs - len(result.skipped) - len(result.errors),
-        bytes_scanned=result.nbytes,
-        notes=tuple(notes),
-        errors=tuple(errors),
-    )
+    return result.to_scan_result(findings, skipped, notes, errors)
 
 
 def _tree(repo: GitRepo, rev: str | None, paths: set[str]) -> dict[str, str]:

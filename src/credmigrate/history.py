@@ -147,14 +147,7 @@ def scan_history(
         f"history: {len(walk.commits)} commits, {len(walk.events)} unique blobs, "
         f"{result.nbytes // 1024} KiB scanned"
     )
-    return ScanResult(
-        findings=tuple(findings),
-        skipped=tuple(skipped),
-        files_scanned=result.blobs - len(result.skipped) - len(result.errors),
-        bytes_scanned=result.nbytes,
-        notes=tuple(notes),
-        errors=tuple(errors),
-    )
+    return result.to_scan_result(findings, skipped, notes, errors)
 
 
 def _skips(result: BatchResult) -> tuple[list[Skipped], int]:
