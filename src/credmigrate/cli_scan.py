@@ -8,10 +8,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from credmigrate.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from credmigrate.config import Config
+    from credmigrate.model import ScanResult
 
 FORMATS = ("text", "json", "sarif", "junit")
 
@@ -148,8 +153,8 @@ def scan(
 
 
 def finish(
-    result: object,
-    config: object,
+    result: ScanResult,
+    config: Config,
     root_dir: Path,
     *,
     fmt: str,
@@ -163,12 +168,9 @@ def finish(
     from dataclasses import replace
 
     from credmigrate.baseline import Baseline, write_baseline
-    from credmigrate.config import Config
-    from credmigrate.model import ScanResult
     from credmigrate.reports import render
     from credmigrate.rules import assemble
 
-    assert isinstance(result, ScanResult) and isinstance(config, Config)
     if update_baseline is not None:
         write_baseline(update_baseline, result.findings)
         click.echo(

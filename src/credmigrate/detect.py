@@ -22,7 +22,6 @@ from credmigrate.prefilter import Prefilter
 from credmigrate.redact import redact
 from credmigrate.rules import Rule, assemble
 
-ALLOW_MARKERS = (b"credmigrate:allow", b"gitleaks:allow", b"pragma: allowlist secret")
 _ALLOW_RE = re.compile(rb"credmigrate:allow|gitleaks:allow|pragma: allowlist secret")
 _ALLOW_TEXT = re.compile(_ALLOW_RE.pattern.decode())
 _SNIFF = 8192
@@ -110,10 +109,10 @@ class Detector:
                 rule.compiled_precheck  # noqa: B018
             if rule.path:
                 rule.compiled_path  # noqa: B018
-        from credmigrate import dsadapter, filters, pydetect
+        from credmigrate import dsadapter
+        from credmigrate import pydetect as _pydetect  # noqa: F401  (imported lazily elsewhere)
 
         dsadapter.warm()
-        del filters, pydetect
 
     # -- entry points -------------------------------------------------------------------------
 

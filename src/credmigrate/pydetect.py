@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import warnings
+from collections.abc import Callable
 from dataclasses import replace
 
 from credmigrate.model import Binding, Confidence, Finding, Span
@@ -118,6 +119,16 @@ def _loosely_contains(value: str, secret: str) -> bool:
         return False
 
 
+def _assign_target(stmt: ast.Assign | ast.AnnAssign) -> ast.expr:
+    return stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
+
+
+def _callee(ix: _Index, kw: ast.keyword) -> str:
+    """The dotted name of the call a keyword argument belongs to ('' if not a call)."""
+    call = ix.parent.get(id(kw))
+    return _dotted(call.func) if isinstance(call, ast.Call) else ""
+
+
 def _binding(ix: _Index, const: ast.Constant, secret: str) -> Binding | None:
     root: ast.AST = const
     while isinstance(ix.parent.get(id(root)), _STRINGISH):
@@ -131,7 +142,7 @@ def _binding(ix: _Index, const: ast.Constant, secret: str) -> Binding | None:
         return Binding(kind, name, target or name, scope, call, literal, embedded)
 
     if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is root:
-        target_node = parent.targets[0] if isinstance(parent, ast.Assign) else parent.target
+        target_node = _assign_target(parent)
         kind = "class_attr" if ix.in_class_body(parent) else "assign"
         if isinstance(target_node, ast.Name):
             return make(kind, target_node.id)
@@ -141,13 +152,7 @@ def _binding(ix: _Index, const: ast.Constant, secret: str) -> Binding | None:
             return make("subscript", str(target_node.slice.value), _dotted(target_node.value))
         return None
     if isinstance(parent, ast.keyword) and parent.arg:
-        call = ix.parent.get(id(parent))
-        return make(
-            "kwarg",
-            parent.arg,
-            parent.arg,
-            _dotted(call.func) if isinstance(call, ast.Call) else "",
-        )
+        return make("kwarg", parent.arg, parent.arg, _callee(ix, parent))
     if isinstance(parent, ast.Call) and root in parent.args:
         func = _dotted(parent.func)
         if (
@@ -164,19 +169,13 @@ def _binding(ix: _Index, const: ast.Constant, secret: str) -> Binding | None:
                 return make("dict_key", str(k.value), _dict_path(ix, parent, str(k.value)))
         return None
     if isinstance(parent, ast.arguments):
-        return _default_binding(ix, parent, root, make)
+        return _default_binding(parent, root, make)
     if isinstance(parent, (ast.Tuple, ast.List)):
         owner = ix.parent.get(id(parent))
         if isinstance(owner, ast.keyword) and owner.arg:
-            call = ix.parent.get(id(owner))
-            return make(
-                "tuple",
-                owner.arg,
-                owner.arg,
-                _dotted(call.func) if isinstance(call, ast.Call) else "",
-            )
+            return make("tuple", owner.arg, owner.arg, _callee(ix, owner))
         if isinstance(owner, (ast.Assign, ast.AnnAssign)):
-            t = owner.targets[0] if isinstance(owner, ast.Assign) else owner.target
+            t = _assign_target(owner)
             return make("tuple", _dotted(t).rsplit(".", 1)[-1], _dotted(t))
     return None
 
@@ -194,7 +193,7 @@ def _dict_path(ix: _Index, d: ast.Dict, key: str) -> str:
             cur = parent
             continue
         if isinstance(parent, (ast.Assign, ast.AnnAssign)):
-            t = parent.targets[0] if isinstance(parent, ast.Assign) else parent.target
+            t = _assign_target(parent)
             parts.append(_dotted(t))
         elif isinstance(parent, ast.keyword) and parent.arg:
             parts.append(parent.arg)
@@ -203,19 +202,15 @@ def _dict_path(ix: _Index, d: ast.Dict, key: str) -> str:
 
 
 def _default_binding(
-    ix: _Index, args: ast.arguments, root: ast.AST, make: object
+    args: ast.arguments, root: ast.AST, make: Callable[[str, str, str], Binding]
 ) -> Binding | None:
-    func = ix.parent.get(id(args))
     positional = args.posonlyargs + args.args
-    for a, d in zip(
+    with_defaults = zip(
         positional[len(positional) - len(args.defaults) :], args.defaults, strict=False
-    ):
+    )
+    for a, d in (*with_defaults, *zip(args.kwonlyargs, args.kw_defaults, strict=False)):
         if d is root:
-            return make("default", a.arg, a.arg)  # type: ignore[operator,no-any-return]
-    for a, kd in zip(args.kwonlyargs, args.kw_defaults, strict=False):
-        if kd is root:
-            return make("default", a.arg, a.arg)  # type: ignore[operator,no-any-return]
-    del func
+            return make("default", a.arg, a.arg)
     return None
 
 

@@ -59,6 +59,19 @@ def _scan_entries(
     return findings, skipped, files, nbytes
 
 
+def _worth_a_pool(entries: Sequence[FileEntry]) -> bool:
+    """Many files, or many bytes (stat'ed only when the count alone doesn't decide)."""
+    if len(entries) >= _PARALLEL_MIN_FILES:
+        return True
+    total = 0
+    for e in entries:
+        with contextlib.suppress(OSError):
+            total += e.abspath.stat().st_size
+        if total >= _PARALLEL_MIN_BYTES:
+            return True
+    return False
+
+
 def _jobs(config: Config, jobs: int | None) -> int:
     n = jobs if jobs is not None else config.jobs
     return n if n > 0 else (os.cpu_count() or 1)
@@ -75,14 +88,10 @@ def scan_worktree(
     global _worker_detector
     detector = detector or Detector.default(config)
     entries, skipped = list_files(roots, config.exclude)
-    total = 0
-    for e in entries:
-        with contextlib.suppress(OSError):
-            total += e.abspath.stat().st_size
     n_jobs = _jobs(config, jobs)
     findings: list[Finding] = []
     files = nbytes = 0
-    if n_jobs > 1 and (total >= _PARALLEL_MIN_BYTES or len(entries) >= _PARALLEL_MIN_FILES):
+    if n_jobs > 1 and _worth_a_pool(entries):
         detector.warm()
         _worker_detector = detector  # inherited by forked workers: no re-compilation
         import multiprocessing
