@@ -80,15 +80,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if os.environ.get("CREDMIGRATE_DEBUG"):
             raise
+        # The exception's text is withheld: an unexpected error may quote the data it failed on,
+        # and that data can be a secret. Where it happened is enough to report it.
         click.echo(
-            f"credmigrate: internal error: {type(exc).__name__}: {exc} "
-            "(set CREDMIGRATE_DEBUG=1 for a traceback, and please report it)",
+            f"credmigrate: internal error: {type(exc).__name__} at {_where(exc)} "
+            "(set CREDMIGRATE_DEBUG=1 for the details, and please report it)",
             err=True,
         )
         return int(ExitCode.BAD_INPUT)
     if isinstance(result, int):
         return result
     return int(ExitCode.CLEAN)
+
+
+def _where(exc: BaseException) -> str:
+    """``module.py:line`` of the innermost frame of the traceback."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return "unknown location"
+    return f"{os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
 
 
 def entry() -> None:
