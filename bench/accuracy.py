@@ -104,10 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="per-file breakdown")
     table.common_args(ap)
     args = ap.parse_args(argv)
-    if args.setup:
-        repos.setup()
-    if args.credmigrate:
-        peers.CREDMIGRATE_EXE[0] = args.credmigrate.resolve()
+    table.apply_common(args)
     root = repos.export(args.repo, "leaky-repo")
     truth = load_truth(root)
     risk_total = sum(t.risk for t in truth.values())

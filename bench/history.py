@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import measure
-import peers
 import repos
 import runner
 import table
@@ -54,20 +53,7 @@ def rows_for(
     rows: list[list[object]] = []
     for tool, sm in results.items():
         if not sm.ok:
-            rows.append(
-                [
-                    name,
-                    commits,
-                    tool,
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "; ".join(x for x in (sm.error, sm.note) if x),
-                ]
-            )
+            rows.append(table.failed_row([name, commits, tool], 6, sm.error, sm.note))
             continue
         rows.append(
             [
@@ -119,10 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     table.common_args(ap)
     args = ap.parse_args(argv)
-    if args.setup:
-        repos.setup()
-    if args.credmigrate:
-        peers.CREDMIGRATE_EXE[0] = args.credmigrate.resolve()
+    table.apply_common(args)
     rows: list[list[object]] = []
     for src in args.repos or repos.default_sources():
         root = repos.clone(src)

@@ -18,7 +18,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import peers
 import repos
 import runner
 import table
@@ -54,10 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     table.common_args(ap)
     args = ap.parse_args(argv)
-    if args.setup:
-        repos.setup()
-    if args.credmigrate:
-        peers.CREDMIGRATE_EXE[0] = args.credmigrate.resolve()
+    table.apply_common(args)
     root, files = stage_commit(args.repo)
     results = runner.collect(
         root, args.tools.split(","), "staged", runs=args.runs, timeout=args.timeout, files=files
@@ -67,9 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[list[object]] = []
     for tool, sm in results.items():
         if not sm.ok:
-            rows.append(
-                [tool, "-", "-", "-", "-", "-", "; ".join(x for x in (sm.error, sm.note) if x)]
-            )
+            rows.append(table.failed_row([tool], 5, sm.error, sm.note))
             continue
         walls = sorted(r.wall for r in sm.runs)
         rows.append(

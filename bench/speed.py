@@ -17,7 +17,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import peers
 import repos
 import runner
 import table
@@ -50,20 +49,7 @@ def rows_for(name: str, size: int, results: dict[str, runner.Summary]) -> list[l
     rows: list[list[object]] = []
     for tool, sm in results.items():
         if not sm.ok:
-            rows.append(
-                [
-                    name,
-                    f"{size / 1e6:.1f}",
-                    tool,
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "; ".join(x for x in (sm.error, sm.note) if x),
-                ]
-            )
+            rows.append(table.failed_row([name, f"{size / 1e6:.1f}", tool], 6, sm.error, sm.note))
             continue
         rows.append(
             [
@@ -103,10 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     table.common_args(ap)
     args = ap.parse_args(argv)
-    if args.setup:
-        repos.setup()
-    if args.credmigrate:
-        peers.CREDMIGRATE_EXE[0] = args.credmigrate.resolve()
+    table.apply_common(args)
     sources = args.repos or repos.default_sources()
     tools = args.tools.split(",")
     rows: list[list[object]] = []

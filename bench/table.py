@@ -66,6 +66,21 @@ def common_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def apply_common(args: argparse.Namespace) -> None:
+    """Act on the options :func:`common_args` added (venv set-up, which credmigrate to run)."""
+    import peers
+
+    if args.setup:
+        repos.setup()
+    if args.credmigrate:
+        peers.CREDMIGRATE_EXE[0] = args.credmigrate.resolve()
+
+
+def failed_row(lead: Sequence[object], blanks: int, error: str, note: str) -> list[object]:
+    """A table row for a tool run that produced no figures: ``blanks`` dashes, then why."""
+    return [*lead, *(["-"] * blanks), "; ".join(x for x in (error, note) if x)]
+
+
 def should_save(args: argparse.Namespace, default_tools: Sequence[str]) -> bool:
     """Save only full comparisons: a run with a subset of the tools (a tuning loop) leaves the
     last full table in RESULTS.md alone."""
