@@ -1,4 +1,4 @@
-"""Time the codemod planning (``credmigrate.rewrite.plan_rewrites``) per file, old vs new code.
+"""Time the codemod planning (``credmigrate.rewrite.project.plan_rewrites``) per file, old vs new code.
 
 Generates the migrate benchmark's repository (``migrate_bench.generate``: N modules, five fake
 secrets each), scans it and groups/names the findings as ``migrate`` does, then times
@@ -35,10 +35,10 @@ def _prepare(base: Path, files: int) -> Path:
     from migrate_bench import generate
 
     from credmigrate.config import Config
-    from credmigrate.grouping import group_findings
-    from credmigrate.migration import collect_findings
-    from credmigrate.naming import assign_names
-    from credmigrate.rewrites_bridge import replacements
+    from credmigrate.migrate.code_changes import replacements
+    from credmigrate.migrate.grouping import group_findings
+    from credmigrate.migrate.naming import assign_names
+    from credmigrate.migrate.pipeline import collect_findings
 
     root = base / "repo"
     generate(root, files)
@@ -57,9 +57,9 @@ def _prepare(base: Path, files: int) -> Path:
 def _child(data: Path, repeat: int, profile: bool) -> None:
     """Runs in the subprocess: time plan_rewrites with whatever credmigrate is on sys.path."""
     t0 = time.process_time()
-    import credmigrate.codemod  # libcst's import, timed apart
+    import credmigrate.rewrite.codemod  # libcst's import, timed apart
     from credmigrate.config import Config
-    from credmigrate.rewrite import plan_rewrites
+    from credmigrate.rewrite.project import plan_rewrites
 
     import_ms = (time.process_time() - t0) * 1000
     root_s, reps = pickle.loads(data.read_bytes())
@@ -103,7 +103,7 @@ def _child(data: Path, repeat: int, profile: bool) -> None:
             "parallel_s": min(parallel),
             "rewritten": sum(1 for o in outcomes if str(o.status) == "rewritten"),
             "digest": digest.hexdigest()[:16],
-            "module": credmigrate.codemod.__file__,
+            "module": credmigrate.rewrite.codemod.__file__,
         },
         sys.stdout,
     )

@@ -25,12 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from credmigrate.apply import ApplyOptions, apply_plan  # noqa: E402
 from credmigrate.config import Config  # noqa: E402
-from credmigrate.journal import Journal  # noqa: E402
-from credmigrate.migration import MigrateRequest, collect_findings, execute, make_plan  # noqa: E402
-from credmigrate.plan import PlanOptions, build_plan  # noqa: E402
-from credmigrate.store import SecretStore  # noqa: E402
+from credmigrate.migrate.apply import ApplyOptions, apply_plan  # noqa: E402
+from credmigrate.migrate.journal import Journal  # noqa: E402
+from credmigrate.migrate.pipeline import MigrateRequest, collect_findings, execute, make_plan  # noqa: E402
+from credmigrate.migrate.plan import PlanOptions, build_plan  # noqa: E402
+from credmigrate.store.secrets_manager import SecretStore  # noqa: E402
 from tests import fakes  # noqa: E402
 from tests.moto_server import MotoServer, aws_env  # noqa: E402
 

@@ -11,9 +11,9 @@ import ast
 import re
 from collections.abc import Callable
 
-from credmigrate.fingerprint import fingerprint
-from credmigrate.model import Binding, Confidence, Finding, Replacement, Span
-from credmigrate.redact import redact
+from credmigrate.findings.fingerprint import fingerprint
+from credmigrate.findings.model import Binding, Confidence, Finding, Replacement, Span
+from credmigrate.findings.redact import redact
 from tests import fakes
 
 MARKER = re.compile(r"@@(\w+):(\w+)@@")

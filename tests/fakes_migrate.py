@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from credmigrate.fingerprint import fingerprint
-from credmigrate.model import Binding, Commit, Confidence, Finding, Span, Status
-from credmigrate.redact import redact
+from credmigrate.findings.fingerprint import fingerprint
+from credmigrate.findings.model import Binding, Commit, Confidence, Finding, Span, Status
+from credmigrate.findings.redact import redact
 
 
 def finding(

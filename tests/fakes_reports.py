@@ -6,8 +6,8 @@ import string
 
 from hypothesis import strategies as st
 
-from credmigrate.fingerprint import fingerprint
-from credmigrate.model import (
+from credmigrate.findings.fingerprint import fingerprint
+from credmigrate.findings.model import (
     Binding,
     Commit,
     Confidence,
@@ -16,7 +16,7 @@ from credmigrate.model import (
     Span,
     Status,
 )
-from credmigrate.redact import redact
+from credmigrate.findings.redact import redact
 from tests import fakes
 
 

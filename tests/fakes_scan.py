@@ -11,8 +11,8 @@ import string
 from collections.abc import Sequence
 
 from credmigrate.config import Config
-from credmigrate.detect import Detector
-from credmigrate.model import Finding, Span
+from credmigrate.detect.detector import Detector
+from credmigrate.findings.model import Finding, Span
 from tests import fakes
 
 

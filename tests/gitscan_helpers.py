@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from credmigrate.cli import main
+from credmigrate.cli.main import main
 from credmigrate.config import Config
-from credmigrate.history import scan_history
-from credmigrate.model import Finding
+from credmigrate.findings.model import Finding
+from credmigrate.sources.history import scan_history
 from tests import fakes
 
 

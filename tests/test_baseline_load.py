@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from credmigrate.baseline import Baseline, write_baseline
 from credmigrate.errors import BadInputError, ExitCode
+from credmigrate.findings.baseline import Baseline, write_baseline
 from tests import fakes
 from tests.fakes_reports import make_finding
 

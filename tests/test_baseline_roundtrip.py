@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credmigrate.baseline import Baseline, write_baseline
-from credmigrate.fingerprint import secret_hash
-from credmigrate.model import Finding
+from credmigrate.findings.baseline import Baseline, write_baseline
+from credmigrate.findings.fingerprint import secret_hash
+from credmigrate.findings.model import Finding
 from tests.fakes_reports import findings_st, make_finding
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from credmigrate import prefilter as prefilter_module
-from credmigrate import rules as rules_module
 from credmigrate.config import Config
-from credmigrate.detect import Detector
+from credmigrate.detect import prefilter as prefilter_module
+from credmigrate.detect import rules as rules_module
+from credmigrate.detect.detector import Detector
 from tests import fakes
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from credmigrate import scan as scan_module
-from credmigrate.cli import main
+from credmigrate.cli.main import main
+from credmigrate.sources import worktree as scan_module
 
 
 def _boom(*args: object, **kwargs: object) -> object:

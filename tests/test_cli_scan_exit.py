@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from credmigrate.cli import main
+from credmigrate.cli.main import main
 from tests import fakes
 
 
@@ -151,7 +151,7 @@ def test_scan_path_never_imports_boto3_or_libcst(tmp_path: Path, fmt: str) -> No
     (root / "settings.py").write_text(f'DB_PASSWORD = "{fakes.password("imp")}"\n')
     code = (
         "import sys\n"
-        "from credmigrate.cli import main\n"
+        "from credmigrate.cli.main import main\n"
         f"rc = main(['scan', '-f', {fmt!r}, '-o', {str(tmp_path / 'r')!r}, {str(root)!r}])\n"
         "bad = [m for m in ('boto3', 'botocore', 'libcst') if m in sys.modules]\n"
         "print(rc, ','.join(bad) or 'none')\n"

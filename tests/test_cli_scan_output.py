@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from credmigrate.cli import main
+from credmigrate.cli.main import main
 from tests import fakes
 
 FORMATS = ("text", "json", "sarif", "junit")

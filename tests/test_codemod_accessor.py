@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 import pytest
 
-from credmigrate.accessor_template import render_accessor
+from credmigrate.rewrite.accessor import render_accessor
 from tests import fakes
 from tests.moto_server import FaultProxy, MotoServer
 

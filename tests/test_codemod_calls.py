@@ -6,8 +6,8 @@ import libcst as cst
 from hypothesis import given
 from hypothesis import strategies as st
 
-from credmigrate.codemod import _call
-from credmigrate.model import Replacement
+from credmigrate.findings.model import Replacement
+from credmigrate.rewrite.codemod import _call
 from tests.fakes_codemod import replacements
 
 _TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), min_size=1, max_size=12)

@@ -14,8 +14,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from credmigrate.accessor_template import MIN_BOTO3
-from credmigrate.depsedit import boto3_edits, declared
+from credmigrate.rewrite.accessor import MIN_BOTO3
+from credmigrate.rewrite.deps import boto3_edits, declared
 
 NAMES = st.lists(
     st.sampled_from(["django>=4", "requests", "celery[redis]>=5", "attrs", "pyyaml==6.0.1"]),

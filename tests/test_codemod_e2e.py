@@ -16,9 +16,9 @@ from pathlib import Path
 import boto3
 
 from credmigrate.config import Config
-from credmigrate.detect import Detector
-from credmigrate.model import Replacement, RewriteStatus
-from credmigrate.rewrite import accessor_replacement_files, plan_rewrites, write_outcomes
+from credmigrate.detect.detector import Detector
+from credmigrate.findings.model import Replacement, RewriteStatus
+from credmigrate.rewrite.project import accessor_replacement_files, plan_rewrites, write_outcomes
 from tests import fakes
 from tests.moto_server import MotoServer
 

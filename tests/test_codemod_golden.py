@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from credmigrate.accessor_template import render_accessor
-from credmigrate.codemod import rewrite_source
-from credmigrate.model import Replacement, RewriteStatus
+from credmigrate.findings.model import Replacement, RewriteStatus
+from credmigrate.rewrite.accessor import render_accessor
+from credmigrate.rewrite.codemod import rewrite_source
 from tests.fakes_codemod import MARKER, materialize, replacements
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -8,8 +8,8 @@ import pytest
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
-from credmigrate.codemod import _imports
-from credmigrate.codemod._imports import FastAddImportsVisitor
+from credmigrate.rewrite.codemod import _imports
+from credmigrate.rewrite.codemod._imports import FastAddImportsVisitor
 
 SOURCES = [
     '"""Doc."""\n\nimport os\n\nX = 1\n',

@@ -16,10 +16,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from credmigrate.config import Config
-from credmigrate.detect import Detector
+from credmigrate.detect.detector import Detector
 from credmigrate.errors import BadInputError
-from credmigrate.model import Finding, Replacement, RewriteOutcome, RewriteStatus
-from credmigrate.rewrite import accessor_replacement_files, plan_rewrites, write_outcomes
+from credmigrate.findings.model import Finding, Replacement, RewriteOutcome, RewriteStatus
+from credmigrate.rewrite.project import accessor_replacement_files, plan_rewrites, write_outcomes
 from tests import fakes
 
 NEGATIVE = Path(__file__).parent / "golden" / "negative"
@@ -250,7 +250,7 @@ def test_root_accessor_in_a_src_layout_carries_a_note(tmp_path: Path) -> None:
 def test_planning_module_does_not_import_libcst() -> None:
     import subprocess
 
-    code = "import sys, credmigrate.rewrite; print('libcst' in sys.modules)"
+    code = "import sys, credmigrate.rewrite.project; print('libcst' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
@@ -259,7 +259,7 @@ def test_planning_module_does_not_import_libcst() -> None:
 def test_history_only_findings_are_not_rewritten(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from credmigrate.model import Status
+    from credmigrate.findings.model import Status
 
     secret = fakes.token(40, "hist")
     _write(tmp_path, "a.py", f'API_KEY = "{secret}"\n')

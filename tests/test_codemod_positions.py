@@ -8,8 +8,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from credmigrate.codemod._context import scan_module
-from credmigrate.codemod._positions import LeafPositions
+from credmigrate.rewrite.codemod._context import scan_module
+from credmigrate.rewrite.codemod._positions import LeafPositions
 
 GOLDEN = Path(__file__).parent / "golden"
 

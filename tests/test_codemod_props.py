@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from credmigrate.codemod import rewrite_source
-from credmigrate.model import RewriteStatus
+from credmigrate.findings.model import RewriteStatus
+from credmigrate.rewrite.codemod import rewrite_source
 from tests.fakes_codemod import replacements
 
 SECRET = "Zq8" + "xW3" * 8  # alphanumeric, generated at import: not a real credential

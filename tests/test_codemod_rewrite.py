@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from credmigrate.codemod import rewrite_source
-from credmigrate.model import Binding, Replacement, RewriteStatus, Span
+from credmigrate.findings.model import Binding, Replacement, RewriteStatus, Span
+from credmigrate.rewrite.codemod import rewrite_source
 from tests import fakes
 from tests.fakes_codemod import replacements
 
@@ -241,7 +241,7 @@ def test_top_level_import_insertion_matches_libcst(source: str, module: str, obj
     from libcst.codemod import CodemodContext
     from libcst.codemod.visitors import AddImportsVisitor
 
-    from credmigrate.codemod._apply import add_imports
+    from credmigrate.rewrite.codemod._apply import add_imports
 
     tree = cst.parse_module(source)
     full, fast = CodemodContext(), CodemodContext()

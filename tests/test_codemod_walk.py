@@ -7,7 +7,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from credmigrate.codemod._context import _Collect
+from credmigrate.rewrite.codemod._context import _Collect
 
 GOLDEN = Path(__file__).parent / "golden"
 SAMPLES = [

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from credmigrate.config import Config
-from credmigrate.diffscan import scan_since
-from credmigrate.model import Status
+from credmigrate.findings.model import Status
+from credmigrate.sources.diff import scan_since
 from tests.conftest import Repo
 from tests.gitscan_helpers import env_line, run_cli, token
 

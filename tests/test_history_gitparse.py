@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from credmigrate.gitparse import (
+from credmigrate.sources.git.parse import (
     CommitHeader,
     RawChange,
     in_ranges,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from credmigrate.config import Config
-from credmigrate.history import scan_history
+from credmigrate.sources.history import scan_history
 from tests.conftest import Repo, git
 from tests.gitscan_helpers import by_secret, env_line, json_findings, run_cli, token
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-import credmigrate.linegate as linegate
+import credmigrate.sources.linegate as linegate
 from credmigrate.config import Config
-from credmigrate.history import scan_history
-from credmigrate.model import Finding
+from credmigrate.findings.model import Finding
+from credmigrate.sources.history import scan_history
 from tests import fakes
 from tests.conftest import Repo
 from tests.gitscan_helpers import env_line, token

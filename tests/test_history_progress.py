@@ -7,7 +7,7 @@ import io
 import pytest
 
 from credmigrate.config import Config
-from credmigrate.history import scan_history
+from credmigrate.sources.history import scan_history
 from tests.conftest import Repo
 from tests.gitscan_helpers import env_line
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from credmigrate.config import Config
-from credmigrate.history import scan_history
-from credmigrate.model import Status
-from credmigrate.scan import scan_worktree
+from credmigrate.findings.model import Status
+from credmigrate.sources.history import scan_history
+from credmigrate.sources.worktree import scan_worktree
 from tests.conftest import Repo, git
 from tests.gitscan_helpers import by_secret, env_line, history, token
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from credmigrate.cli import main
+from credmigrate.cli.main import main
 from tests.conftest import GIT_ENV, Repo, git
 from tests.gitscan_helpers import env_line, token
 

@@ -55,7 +55,7 @@ def _run(target: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str
 
 def test_installed_package_and_rules_come_from_the_wheel(installed: Path, tmp_path: Path) -> None:
     code = (
-        "import credmigrate, credmigrate.rules as r\n"
+        "import credmigrate, credmigrate.detect.rules as r\n"
         "print(credmigrate.__file__)\n"
         "print(r.builtin_rule_dir())\n"
         "print(len(r.builtin_rules()))\n"

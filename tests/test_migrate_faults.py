@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from credmigrate.cli import main
-from credmigrate.store import SecretStore, StoreSettings
+from credmigrate.cli.main import main
+from credmigrate.store.secrets_manager import SecretStore, StoreSettings
 from tests import fakes
 from tests.conftest import Repo
 from tests.moto_server import FaultProxy, MotoServer

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credmigrate.errors import UsageError
-from credmigrate.naming import assign_names, check_template, is_valid_name, render_name
+from credmigrate.migrate.naming import assign_names, check_template, is_valid_name, render_name
 
 any_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=600)
 ident = st.text(alphabet=string.ascii_letters + string.digits + "_/.- ", min_size=0, max_size=80)

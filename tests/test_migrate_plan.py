@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from credmigrate.config import Config
 from credmigrate.errors import BadInputError
-from credmigrate.model import Finding, Status
-from credmigrate.plan import PlanOptions, build_plan, plan_from_json
-from credmigrate.policy import secret_arn_pattern
+from credmigrate.findings.model import Finding, Status
+from credmigrate.migrate.plan import PlanOptions, build_plan, plan_from_json
+from credmigrate.migrate.policy import secret_arn_pattern
 from tests import fakes
 from tests.fakes_migrate import finding
 
@@ -199,7 +199,7 @@ def test_a_history_value_still_live_elsewhere_is_migrated_not_listed() -> None:
 
 
 def test_an_empty_plan_shows_no_policy_or_cost() -> None:
-    from credmigrate.plan_text import render_plan
+    from credmigrate.migrate.plan_text import render_plan
 
     text = render_plan(build_plan([], Config(), "r", PlanOptions()))
     assert "Secrets to create or reuse in AWS Secrets Manager: 0" in text

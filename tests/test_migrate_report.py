@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from credmigrate.apply import ApplyOptions, apply_plan, covers
-from credmigrate.cli import main
+from credmigrate.cli.main import main
 from credmigrate.config import Config
 from credmigrate.errors import BadInputError
-from credmigrate.journal import Journal
-from credmigrate.migrate_report import write_purge_file
-from credmigrate.plan import PlanOptions, build_plan
-from credmigrate.store import SecretStore
+from credmigrate.migrate.apply import ApplyOptions, apply_plan, covers
+from credmigrate.migrate.journal import Journal
+from credmigrate.migrate.plan import PlanOptions, build_plan
+from credmigrate.migrate.report import write_purge_file
+from credmigrate.store.secrets_manager import SecretStore
 from tests import fakes
 from tests.conftest import Repo
 from tests.fakes_migrate import finding

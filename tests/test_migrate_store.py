@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from credmigrate.errors import BadInputError, StoreError
-from credmigrate.store import MAX_SECRET_BYTES, SecretStore, StoreSettings
+from credmigrate.store.secrets_manager import MAX_SECRET_BYTES, SecretStore, StoreSettings
 from tests import fakes
 from tests.moto_server import FaultProxy, MotoServer
 

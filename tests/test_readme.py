@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from credmigrate.baseline import write_baseline
-from credmigrate.cli import main
+from credmigrate.cli.main import main
+from credmigrate.findings.baseline import write_baseline
 from tests import fakes
 from tests.conftest import Repo
 

@@ -6,8 +6,16 @@ import json
 from typing import Any
 
 from credmigrate import __version__
-from credmigrate.model import Binding, Confidence, Location, ScanResult, Skipped, Span, Status
-from credmigrate.reports import render
+from credmigrate.findings.model import (
+    Binding,
+    Confidence,
+    Location,
+    ScanResult,
+    Skipped,
+    Span,
+    Status,
+)
+from credmigrate.report import render
 from tests.fakes_reports import history_commit, make_finding
 
 

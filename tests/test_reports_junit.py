@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from credmigrate.model import ScanResult, Skipped, Status
-from credmigrate.reports import render
+from credmigrate.findings.model import ScanResult, Skipped, Status
+from credmigrate.report import render
 from tests.fakes_reports import history_commit, make_finding
 
 

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credmigrate import __version__
-from credmigrate.model import Finding, ScanResult, Span, Status
-from credmigrate.reports import render
+from credmigrate.findings.model import Finding, ScanResult, Span, Status
+from credmigrate.report import render
 from tests.fakes_reports import findings_st, history_commit, make_finding, python_binding
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
@@ -154,7 +154,7 @@ def test_any_findings_give_schema_valid_sarif(findings: list[Finding]) -> None:
 
 def test_builtin_rules_as_sarif_metadata() -> None:
     """The real rule type satisfies the renderer's protocol and its metadata is schema-valid."""
-    from credmigrate.rules import builtin_rules
+    from credmigrate.detect.rules import builtin_rules
 
     rules = builtin_rules()
     f = make_finding(rule_id=rules[0].id, description=rules[0].description)

@@ -7,8 +7,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from credmigrate.errors import ExitCode, UsageError
-from credmigrate.model import Finding, ScanResult, Skipped
-from credmigrate.reports import FORMATS, render
+from credmigrate.findings.model import Finding, ScanResult, Skipped
+from credmigrate.report import FORMATS, render
 from tests.fakes_reports import PATHS, RULE_IDS, findings_st, make_finding, secrets_st
 
 FIXED_TEXT = (*PATHS, *RULE_IDS, "old/path.py", "Test Author", "DB_PASSWORD")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from credmigrate.model import Location, ScanResult, Skipped, Status
-from credmigrate.reports import render
+from credmigrate.findings.model import Location, ScanResult, Skipped, Status
+from credmigrate.report import render
 from tests.fakes_reports import history_commit, make_finding, python_binding
 
 

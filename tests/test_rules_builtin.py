@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from credmigrate.cli import main
-from credmigrate.rulecheck import check_rules
-from credmigrate.rules import Rule, builtin_rule_dir, builtin_rules, load_rule_file
+from credmigrate.cli.main import main
+from credmigrate.detect.rulecheck import check_rules
+from credmigrate.detect.rules import Rule, builtin_rule_dir, builtin_rules, load_rule_file
 from tests import fakes
 
 RULE_FILES = sorted(builtin_rule_dir().glob("*.toml"))

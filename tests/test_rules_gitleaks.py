@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from credmigrate.cli import main
+from credmigrate.cli.main import main
 from credmigrate.config import Config
-from credmigrate.detect import Detector
-from credmigrate.rules import compile_regex, load_rule_file
+from credmigrate.detect.detector import Detector
+from credmigrate.detect.rules import compile_regex, load_rule_file
 from tests import fakes
 from tests.fakes_scan import prefixed
 

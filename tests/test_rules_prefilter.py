@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from credmigrate import prefilter as prefilter_module
 from credmigrate.config import Config
-from credmigrate.detect import Detector
+from credmigrate.detect import prefilter as prefilter_module
+from credmigrate.detect.detector import Detector
+from credmigrate.detect.prefilter import REGEX_PREFIX, Prefilter
+from credmigrate.detect.rules import Rule, builtin_rules
 from credmigrate.errors import RuleError
-from credmigrate.prefilter import REGEX_PREFIX, Prefilter
-from credmigrate.rules import Rule, builtin_rules
 
 pytestmark = pytest.mark.skipif(not prefilter_module.HYPERSCAN, reason="needs hyperscan")
 

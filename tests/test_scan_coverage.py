@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from credmigrate.config import Config
-from credmigrate.scan import scan_worktree
+from credmigrate.sources.worktree import scan_worktree
 from tests import fakes
 from tests.fakes_scan import slice_span
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from credmigrate import filters
+from credmigrate.detect import filters
 from tests import fakes
 from tests.fakes_scan import hex_digest, scan, uuid_like
 

@@ -7,8 +7,8 @@ import string
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from credmigrate.fingerprint import fingerprint, secret_hash
-from credmigrate.redact import redact
+from credmigrate.findings.fingerprint import fingerprint, secret_hash
+from credmigrate.findings.redact import redact
 from tests import fakes
 from tests.fakes_scan import only, scan
 

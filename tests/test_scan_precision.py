@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from credmigrate.config import Config
-from credmigrate.detect import Detector
-from credmigrate.model import Confidence
+from credmigrate.detect.detector import Detector
+from credmigrate.findings.model import Confidence
 from tests import fakes
 
 

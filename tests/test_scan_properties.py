@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from credmigrate.model import Skipped
+from credmigrate.findings.model import Skipped
 from tests import fakes
 from tests.fakes_scan import default_detector, slice_span
 

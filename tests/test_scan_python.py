@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from credmigrate.model import Binding
+from credmigrate.findings.model import Binding
 from tests import fakes
 from tests.fakes_scan import only, scan, slice_span
 

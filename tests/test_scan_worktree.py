@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from credmigrate.cli import main
+from credmigrate.cli.main import main
 from credmigrate.config import Config
-from credmigrate.model import ScanResult
-from credmigrate.scan import scan_worktree
+from credmigrate.findings.model import ScanResult
+from credmigrate.sources.worktree import scan_worktree
 from tests import fakes
 from tests.conftest import Repo
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from credmigrate.cli import main
+from credmigrate.cli.main import main
 from tests import fakes
 
 ROOT = Path(__file__).resolve().parents[1]

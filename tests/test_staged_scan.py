@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from credmigrate.config import Config
-from credmigrate.staged import scan_staged
+from credmigrate.sources.staged import scan_staged
 from tests.conftest import Repo
 from tests.gitscan_helpers import env_line, run_cli, token
 
@@ -113,7 +113,7 @@ def test_hook_path_imports_neither_boto3_nor_libcst(repo: Repo) -> None:
     repo.git("add", "clean.py")
     code = (
         "import sys\n"
-        "from credmigrate.cli import main\n"
+        "from credmigrate.cli.main import main\n"
         "rc = main(['scan', '--staged', 'clean.py'])\n"
         "assert rc == 0, rc\n"
         "bad = [m for m in ('boto3', 'botocore', 'libcst') if m in sys.modules]\n"

@@ -1,3 +1,3 @@
-from credmigrate.cli import entry
+from credmigrate.cli.main import entry
 
 entry()

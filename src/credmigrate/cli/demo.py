@@ -1,0 +1,28 @@
+"""``credmigrate demo``: the whole story on the built-in example, with no AWS account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from credmigrate.errors import ExitCode
+
+
+@click.command()
+@click.option(
+    "--keep",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Build the example repository here and keep it afterwards.",
+)
+def demo(keep: Path | None) -> int:
+    """Scan the example app (tree and history), migrate it into a local Secrets Manager
+    stand-in on 127.0.0.1, run the migrated app, and print the report."""
+    from credmigrate.cli.example import run_demo
+    from credmigrate.cli.main import main
+
+    result = run_demo(main, click.echo, keep)
+    if result.migrate_exit != 0:
+        return result.migrate_exit
+    click.echo("credmigrate demo: done: scanned, migrated, rewritten and verified.")
+    return int(ExitCode.CLEAN)

@@ -1,0 +1,366 @@
+"""The detector: rules + prefilter + filters over one file's content.
+
+Works on bytes: the keyword prefilter finds candidate lines, and only those lines are decoded and
+matched with the rules' regexes. Multi-line rules (private keys) run on the whole decoded text
+when one of their keywords is present. Python files get a second, syntax-aware pass
+(:mod:`credmigrate.detect.python_ast`) that fills each finding's binding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from credmigrate.config import Config
+from credmigrate.detect import filters, matching
+from credmigrate.detect import prefilter as prefilter_module
+from credmigrate.detect.prefilter import Prefilter
+from credmigrate.detect.rules import Rule, assemble
+from credmigrate.findings.fingerprint import fingerprint, line_hash
+from credmigrate.findings.model import Confidence, Finding, Skipped, Span
+from credmigrate.findings.redact import redact
+
+_ALLOW_RE = re.compile(rb"credmigrate:allow|gitleaks:allow|pragma: allowlist secret")
+_ALLOW_TEXT = re.compile(_ALLOW_RE.pattern.decode())
+_SNIFF = 8192
+_LONG_LINE = 4096
+_WINDOW_BEFORE = 256
+_WINDOW_AFTER = 768
+
+
+def _windows(start: int, end: int, positions: list[int]) -> list[tuple[int, int]]:
+    """Merged byte windows around keyword hits inside one long line."""
+    out: list[tuple[int, int]] = []
+    for pos in sorted(set(positions)):
+        ws, we = max(start, pos - _WINDOW_BEFORE), min(end, pos + _WINDOW_AFTER)
+        if out and ws <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], we))
+        else:
+            out.append((ws, we))
+    return out
+
+
+class Detector:
+    """Runs a rule set over file contents. Cheap to build; rebuild one per worker process."""
+
+    def __init__(self, rules: Sequence[Rule], config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.rules = tuple(rules)
+        self.min_confidence = Confidence(self.config.min_confidence)
+        keywords: list[str] = []
+        kw_index: dict[str, int] = {}
+        self._by_keyword: list[list[int]] = []
+        self._always: list[int] = []  # rules without keywords: run on every line
+        self._multiline: set[int] = set()
+        self._path_scoped: list[int] = []  # rules limited to some paths: run only on those files
+        self._keyword_scoped: set[int] = set()  # path-limited rules gated by their keywords
+        for ri, rule in enumerate(self.rules):
+            if not rule.regex:
+                continue
+            if rule.path and (rule.multiline or not rule.keywords):
+                # read whole (multi-line) or on every line of the files its path names
+                self._path_scoped.append(ri)
+                continue
+            if rule.path:
+                self._keyword_scoped.add(ri)  # keyword-gated, and only on its paths
+            if rule.multiline:
+                self._multiline.add(ri)
+            if not rule.keywords:
+                self._always.append(ri)
+            # with hyperscan, a rule's prefilter regex replaces its keywords: far fewer hits
+            # than a bare "key" or "pass" on every line that mentions one
+            use_regex = rule.prefilter and prefilter_module.HYPERSCAN
+            entries = (
+                (prefilter_module.REGEX_PREFIX + rule.prefilter,) if use_regex else rule.keywords
+            )
+            for kw in entries:
+                if kw not in kw_index:
+                    kw_index[kw] = len(keywords)
+                    keywords.append(kw)
+                    self._by_keyword.append([])
+                self._by_keyword[kw_index[kw]].append(ri)
+        self.prefilter = Prefilter(keywords)
+        self._scoped_ids = frozenset(
+            self.rules[ri].id for ri in (*self._path_scoped, *self._keyword_scoped)
+        )
+        self._path_only = [r for r in self.rules if r.path and not r.regex]
+
+    @classmethod
+    def default(cls, config: Config | None = None) -> Detector:
+        from pathlib import Path
+
+        config = config or Config()
+        rules = assemble(
+            (Path(p) for p in config.extra_rules), config.disabled_rules, include_builtin=True
+        )
+        return cls(rules, config)
+
+    def warm(self) -> None:
+        """Compile every rule and load detect-secrets' filters now, before worker processes fork.
+
+        Workers forked afterwards inherit all of it instead of each paying for it again.
+        """
+        for rule in self.rules:
+            if rule.regex:
+                rule.compiled  # noqa: B018
+            if rule.precheck:
+                rule.compiled_precheck  # noqa: B018
+            if rule.path:
+                rule.compiled_path  # noqa: B018
+        from credmigrate.detect import (
+            ds_adapter,
+            python_ast,  # noqa: F401  (imported lazily elsewhere)
+        )
+
+        ds_adapter.warm()
+
+    # -- entry points -------------------------------------------------------------------------
+
+    def scan_text(self, path: str, text: str) -> list[Finding]:
+        return self._scan(path, text.encode("utf-8", "surrogatepass"))
+
+    def scan_bytes(self, path: str, data: bytes) -> list[Finding] | Skipped:
+        if len(data) > self.config.max_file_size:
+            return Skipped(path, "too large")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text with a BOM (Windows)
+            try:
+                data = data.decode("utf-16").encode("utf-8", "surrogatepass")
+            except UnicodeDecodeError:
+                return Skipped(path, "binary")
+        if b"\0" in data[:_SNIFF]:
+            return Skipped(path, "binary")
+        return self._scan(path, data)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _scan(self, path: str, data: bytes) -> list[Finding]:
+        if filters.is_lock_file(path):
+            return []
+        if data.startswith(b"\xef\xbb\xbf"):
+            # a UTF-8 BOM (Windows editors) would hide a first-line secret from rules anchored
+            # at the line start; columns then count from after it, as editors and ast do
+            data = data[3:]
+        findings: list[Finding] = []
+        for rule in self._path_only:
+            pat = rule.compiled_path
+            if pat is not None and pat.search(path):
+                findings.append(self._make(rule, path, data.decode("utf-8", "replace"), 1, 1, 1, 1))
+        candidates: dict[int, set[int]] = defaultdict(set)  # line start -> rule indexes
+        hit_pos: dict[int, list[int]] = defaultdict(list)  # line start -> keyword offsets
+        multiline: set[int] = set()
+        path_ok: dict[int, bool] = {}
+        for kid, pos in self.prefilter.hits(data):
+            start = data.rfind(b"\n", 0, pos) + 1
+            hit_pos[start].append(pos)
+            for ri in self._by_keyword[kid]:
+                if ri in self._keyword_scoped:
+                    ok = path_ok.get(ri)
+                    if ok is None:
+                        ok = path_ok[ri] = self._path_ok(self.rules[ri], path)
+                    if not ok:
+                        continue
+                if ri in self._multiline:
+                    multiline.add(ri)
+                else:
+                    candidates[start].add(ri)
+        scoped = [ri for ri in self._path_scoped if self._path_ok(self.rules[ri], path)]
+        every_line = self._always + [ri for ri in scoped if not self.rules[ri].multiline]
+        multiline.update(ri for ri in scoped if self.rules[ri].multiline)
+        if every_line:
+            pos = 0
+            while pos < len(data):
+                candidates[pos].update(every_line)
+                nl = data.find(b"\n", pos)
+                pos = len(data) if nl == -1 else nl + 1
+        if candidates:
+            findings.extend(self._scan_lines(path, data, candidates, hit_pos))
+        if multiline:
+            findings.extend(self._scan_multiline(path, data, multiline))
+        if not findings:
+            return findings
+        findings = matching.dedupe(findings, self._scoped_ids)
+        if path.endswith((".py", ".pyw")):
+            from credmigrate.detect import python_ast
+
+            findings = python_ast.refine(path, data, findings)
+        return matching.pair(findings, self.rules)
+
+    def _scan_lines(
+        self,
+        path: str,
+        data: bytes,
+        candidates: dict[int, set[int]],
+        hit_pos: dict[int, list[int]],
+    ) -> Iterable[Finding]:
+        line_no = 1
+        counted_to = 0
+        for start in sorted(candidates):
+            line_no += data.count(b"\n", counted_to, start)
+            counted_to = start
+            end = data.find(b"\n", start)
+            end = len(data) if end == -1 else end
+            rule_ids = sorted(candidates[start])
+            if end - start <= _LONG_LINE:
+                windows = [(start, end)]
+            else:  # minified or data lines: look only around the keywords
+                windows = _windows(start, end, hit_pos.get(start) or [start])
+            offset, prev = 0, start  # character offset of each window within its line
+            for ws, we in windows:
+                if ws > prev:
+                    offset += len(data[prev:ws].decode("utf-8", "replace"))
+                    prev = ws
+                raw = data[ws:we]
+                if _ALLOW_RE.search(raw):
+                    continue
+                text = raw.decode("utf-8", "replace")
+                for ri in rule_ids:
+                    rule = self.rules[ri]
+                    pre = rule.compiled_precheck
+                    if pre is not None and pre.search(text) is None:
+                        continue
+                    for m in rule.compiled.finditer(text):
+                        f = self._accept(rule, path, text, m, line_no, -offset)
+                        if f is not None:
+                            yield f
+            if end - start <= _LONG_LINE and data[start:end].rstrip().endswith(b"("):
+                yield from self._scan_wrapped(path, data, start, end, line_no, rule_ids)
+
+    def _scan_wrapped(
+        self, path: str, data: bytes, start: int, end: int, line_no: int, rule_ids: list[int]
+    ) -> Iterable[Finding]:
+        """``name = (`` with the value alone on the next line (black-style wrapping).
+
+        The two lines are joined without the parenthesis and the generic rules run on that; a
+        secret found in the value's part is placed on the value's line.
+        """
+        nxt = data.find(b"\n", end + 1)
+        value_raw = data[end + 1 : len(data) if nxt == -1 else nxt]
+        if (
+            end >= len(data)
+            or not value_raw.strip()
+            or _ALLOW_RE.search(data[start:end] + value_raw)
+        ):
+            return
+        head = data[start:end].decode("utf-8", "replace").rstrip()[:-1].rstrip()
+        value = value_raw.decode("utf-8", "replace")
+        indent = len(value) - len(value.lstrip())
+        joined = f"{head} {value.lstrip()}"
+        for ri in rule_ids:
+            rule = self.rules[ri]
+            if not rule.generic:
+                continue
+            for m in rule.compiled.finditer(joined):
+                gi = matching.secret_group(rule, m)
+                if (m.start(gi) if gi else m.start()) <= len(head):
+                    continue  # on the first line: the line scan has seen it
+                f = self._accept(rule, path, joined, m, line_no + 1, len(head) + 1 - indent)
+                if f is not None:
+                    yield f
+
+    def _scan_multiline(self, path: str, data: bytes, rule_ids: set[int]) -> Iterable[Finding]:
+        text = data.decode("utf-8", "replace")
+        for ri in sorted(rule_ids):
+            rule = self.rules[ri]
+            if not self._path_ok(rule, path):
+                continue
+            for m in rule.compiled.finditer(text):
+                # positions from the secret, which may start lines below the match
+                gi = matching.secret_group(rule, m)
+                at = m.start(gi) if gi else m.start()
+                line_no = text.count("\n", 0, at) + 1
+                line_start = text.rfind("\n", 0, at) + 1
+                line_end = text.find("\n", at)
+                line = text[line_start : len(text) if line_end == -1 else line_end]
+                first = text.rfind("\n", 0, m.start()) + 1
+                if _ALLOW_TEXT.search(text[first : max(line_start, first)] + line):
+                    continue
+                f = self._accept(rule, path, text, m, line_no, line_start, line_text=line)
+                if f is not None:
+                    yield f
+
+    def _path_ok(self, rule: Rule, path: str) -> bool:
+        pat = rule.compiled_path
+        return pat is None or bool(pat.search(path))
+
+    def _accept(
+        self,
+        rule: Rule,
+        path: str,
+        text: str,
+        m: re.Match[str],
+        line_no: int,
+        line_offset: int,
+        line_text: str | None = None,
+    ) -> Finding | None:
+        gi = matching.secret_group(rule, m)
+        secret = m.group(gi) if gi else m.group(0)
+        if not secret:
+            return None
+        start, end = (m.start(gi), m.end(gi)) if gi else (m.start(), m.end())
+        line = text if line_text is None else line_text
+        if rule.min_length and len(secret) < rule.min_length:
+            return None
+        if rule.entropy and filters.shannon_entropy(secret) < rule.entropy:
+            return None
+        named = rule.generic and "name" in m.re.groupindex and bool(m.group("name"))
+        if filters.reject_reason(secret, rule.generic, named):
+            return None
+        if rule.generic and "name" in m.re.groupindex:
+            name = m.group("name")
+            if name and filters.name_reason(name, secret):
+                return None
+        if (
+            rule.generic
+            and filters.line_is_env_lookup(line)
+            and not matching.literal_fallback(line)
+        ):
+            return None
+        if matching.allowed(rule, path, secret, m.group(0), line):
+            return None
+        confidence = rule.confidence
+        if rule.generic and filters.low_signal_path(path):
+            # Docs, tests and examples are full of sample passwords; a provider key there is
+            # still reported, a name = value guess only when asked for (--min-confidence low).
+            confidence = Confidence.LOW
+        if matching.CONF_ORDER[confidence] < matching.CONF_ORDER[self.min_confidence]:
+            return None
+        if rule.generic:
+            from credmigrate.detect import ds_adapter
+
+            if ds_adapter.reject_reason(secret, line):
+                return None
+        # columns: 1-based, relative to the line where the secret starts; end exclusive
+        col = start - line_offset + 1
+        if "\n" in secret:
+            end_line = line_no + secret.count("\n")
+            end_col = len(secret) - secret.rfind("\n")
+        else:
+            end_line, end_col = line_no, col + len(secret)
+        del end
+        f = self._make(rule, path, secret, line_no, col, end_line, end_col, line)
+        return f if confidence == rule.confidence else replace(f, confidence=confidence)
+
+    def _make(
+        self,
+        rule: Rule,
+        path: str,
+        secret: str,
+        line: int,
+        col: int,
+        end_line: int,
+        end_col: int,
+        line_text: str = "",
+    ) -> Finding:
+        return Finding(
+            rule_id=rule.id,
+            description=rule.description,
+            path=path,
+            span=Span(line, col, end_line, end_col),
+            secret=secret,
+            fingerprint=fingerprint(secret, rule.id, path),
+            confidence=rule.confidence,
+            redacted=redact(secret),
+            line_text_hash=line_hash(line_text) if line_text else "",
+        )

@@ -1,0 +1,102 @@
+"""Where the migration meets the codemod (credmigrate.rewrite.project, imported lazily).
+
+The plan asks the rewrite step for its outcomes (diffs, new sources, what needs a human); apply
+writes them only after every upload is verified. Files the codemod doesn't cover (non-Python
+config, or when the codemod is unavailable) are flagged with exact instructions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from credmigrate.config import Config
+from credmigrate.findings.model import Replacement, RewriteOutcome, RewriteStatus
+
+if TYPE_CHECKING:
+    from credmigrate.migrate.grouping import Group
+    from credmigrate.migrate.plan import Flagged
+
+
+def replacements(groups: Sequence[Group], names: Mapping[str, str]) -> list[Replacement]:
+    return [
+        Replacement(finding=f, secret_name=names[g.key], json_key=m.key)
+        for g in groups
+        for m in g.members
+        for f in m.findings
+    ]
+
+
+def plan_code_changes(
+    root: Path | None, groups: Sequence[Group], names: Mapping[str, str], config: Config
+) -> tuple[list[RewriteOutcome], bool]:
+    """The codemod's outcomes for these secrets; ``(outcomes, codemod_available)``."""
+    if root is None or not groups:
+        return [], root is not None
+    try:
+        from credmigrate.rewrite import project
+    except ImportError:
+        return [], False
+    outcomes = list(project.plan_rewrites(root, replacements(groups, names), config))
+    if any(o.status == RewriteStatus.REWRITTEN for o in outcomes):
+        outcomes += project.accessor_replacement_files(root, config, sorted(names.values()))
+    return outcomes, True
+
+
+def write_code_changes(root: Path, outcomes: Sequence[RewriteOutcome]) -> None:
+    """Write the rewritten files atomically (the codemod's own writer)."""
+    todo = [o for o in outcomes if o.status == RewriteStatus.REWRITTEN and o.diff]
+    if not todo:
+        return
+    from credmigrate.rewrite import project
+
+    project.write_outcomes(root, todo)
+
+
+def instruction_for(path: str, name: str, key: str | None, where: str) -> str:
+    what = f"key '{key}' of secret '{name}'" if key else f"secret '{name}'"
+    if path.endswith(".py"):
+        return (
+            f"{where}: replace the literal with a runtime fetch of {what} (the generated accessor "
+            "module's get_secret), or read it from the environment in tests"
+        )
+    return (
+        f"{where}: remove the value and inject {what} at deploy time (e.g. an environment "
+        "variable filled from Secrets Manager, or your config loader)"
+    )
+
+
+def flagged_from(
+    outcomes: Sequence[RewriteOutcome],
+    groups: Sequence[Group],
+    names: Mapping[str, str],
+    codemod_available: bool,
+) -> tuple[Flagged, ...]:
+    from credmigrate.migrate.plan import Flagged
+
+    handled: set[str] = set()
+    out: list[Flagged] = []
+    by_fp = {f.fingerprint: (g, m, f) for g in groups for m in g.members for f in m.findings}
+    for o in outcomes:
+        handled.update(o.handled)
+        for fp, instruction in o.needs_human:
+            handled.add(fp)
+            out.append(Flagged(o.path, o.reason or "not rewritten", instruction, (fp,)))
+        if o.status in (RewriteStatus.SKIPPED, RewriteStatus.FAILED) and not o.needs_human:
+            fps = tuple(sorted(fp for fp, (_, _, f) in by_fp.items() if f.path == o.path))
+            handled.update(fps)
+            out.append(Flagged(o.path, str(o.status), o.reason, fps))
+    for fp, (g, m, f) in sorted(by_fp.items(), key=lambda kv: kv[1][2].sort_key()):
+        if fp in handled:
+            continue
+        reason = (
+            "not Python"
+            if not f.path.endswith(".py")
+            else ("no automatic rewrite" if not codemod_available else "the codemod left it")
+        )
+        where = f"{f.path}:{f.line}"
+        out.append(
+            Flagged(f.path, reason, instruction_for(f.path, names[g.key], m.key, where), (fp,))
+        )
+    return tuple(out)

@@ -1,0 +1,306 @@
+"""The migration plan: one value that ``--dry-run`` shows and ``--yes`` executes.
+
+A :class:`Plan` serialises to JSON with names, keys, fingerprints, hashes and paths, never
+values; the values travel beside it in memory (``Plan.values``, excluded from JSON, repr and
+equality) and are re-read from the source by fingerprint when a saved plan is applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from credmigrate.config import Config
+from credmigrate.errors import BadInputError, UsageError
+from credmigrate.findings.fingerprint import secret_hash
+from credmigrate.findings.model import Finding, RewriteOutcome, RewriteStatus, Status
+from credmigrate.migrate.code_changes import flagged_from, plan_code_changes
+from credmigrate.migrate.cost import CostEstimate, estimate
+from credmigrate.migrate.grouping import GROUP_MODES, Group, group_findings
+from credmigrate.migrate.naming import assign_names, check_template, sanitize
+from credmigrate.migrate.policy import build_policy
+
+PLAN_VERSION = 1
+MAX_TAG_VALUE = 256
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """Everything besides the findings that shapes the plan."""
+
+    group: str = "auto"
+    name_template: str | None = None  # None: the config's template
+    prefix: str | None = None  # None: the config's prefix
+    region: str = "us-east-1"
+    account: str = "*"
+    kms_key_id: str | None = None
+    replica_regions: tuple[str, ...] = ()
+    tags: tuple[tuple[str, str], ...] = ()
+    rotation_lambda: str | None = None
+    rotate_after_days: int | None = None
+
+
+@dataclass(frozen=True)
+class KeyPlan:
+    key: str | None  # JSON key, None for a plain secret
+    fingerprints: tuple[str, ...]
+    locations: tuple[str, ...]  # "path:line (rule)"
+    redacted: str
+
+
+@dataclass(frozen=True)
+class SecretPlan:
+    name: str
+    group: str
+    keys: tuple[KeyPlan, ...]
+    paths: tuple[str, ...]
+    description: str
+    tags: tuple[tuple[str, str], ...]
+    value_sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Flagged:
+    path: str
+    reason: str
+    instruction: str
+    fingerprints: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RotationItem:
+    fingerprint: str
+    rule_id: str
+    location: str
+    redacted: str
+    status: str  # "history-only" (rotate and purge) or "migrated" (exposed in git: rotate too)
+    commit: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    repo: str
+    options: PlanOptions
+    secrets: tuple[SecretPlan, ...]
+    rotation: tuple[RotationItem, ...]
+    flagged: tuple[Flagged, ...]
+    rewrite_paths: tuple[str, ...]  # files the apply step will write
+    source_digest: str
+    version: int = PLAN_VERSION
+    values: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    outcomes: tuple[RewriteOutcome, ...] = field(default=(), repr=False, compare=False)
+    rewrite_available: bool = field(default=True, compare=False)
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.secrets]
+
+    def cost(self) -> CostEstimate:
+        return estimate(len(self.secrets), len(self.options.replica_regions))
+
+    def policy(self, exact_arns: Sequence[str] = ()) -> dict[str, Any]:
+        o = self.options
+        return build_policy(
+            self.names,
+            region=o.region,
+            account=o.account,
+            replica_regions=o.replica_regions,
+            kms_key_id=o.kms_key_id,
+            exact_arns=exact_arns,
+        )
+
+    def diff(self) -> str:
+        return "".join(o.diff for o in self.outcomes if o.diff)
+
+    def to_json(self) -> str:
+        data = _to_data(self)
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _to_data(plan: Plan) -> dict[str, Any]:
+    def conv(obj: Any) -> Any:
+        if hasattr(obj, "__dataclass_fields__"):
+            return {
+                k: conv(getattr(obj, k))
+                for k, f in obj.__dataclass_fields__.items()
+                if f.compare  # values, outcomes: never serialised
+            }
+        if isinstance(obj, tuple | list):
+            return [conv(x) for x in obj]
+        return obj
+
+    data: dict[str, Any] = conv(plan)
+    data["credmigrate_plan"] = data.pop("version")
+    return data
+
+
+def plan_from_json(text: str) -> Plan:
+    """Load a saved plan (no values: apply re-reads them from the source by fingerprint)."""
+    try:
+        d = json.loads(text)
+        if d.get("credmigrate_plan") != PLAN_VERSION:
+            raise BadInputError("not a credmigrate plan file (or from another version)")
+        o = d["options"]
+        opts = PlanOptions(
+            **{**o, "replica_regions": tuple(o["replica_regions"]), "tags": _pairs(o["tags"])}
+        )
+        secrets = tuple(
+            SecretPlan(
+                **{
+                    **s,
+                    "keys": tuple(
+                        KeyPlan(
+                            k["key"], tuple(k["fingerprints"]), tuple(k["locations"]), k["redacted"]
+                        )
+                        for k in s["keys"]
+                    ),
+                    "paths": tuple(s["paths"]),
+                    "tags": _pairs(s["tags"]),
+                }
+            )
+            for s in d["secrets"]
+        )
+        return Plan(
+            repo=d["repo"],
+            options=opts,
+            secrets=secrets,
+            rotation=tuple(RotationItem(**r) for r in d["rotation"]),
+            flagged=tuple(
+                Flagged(**{**x, "fingerprints": tuple(x["fingerprints"])}) for x in d["flagged"]
+            ),
+            rewrite_paths=tuple(d["rewrite_paths"]),
+            source_digest=d["source_digest"],
+        )
+    except BadInputError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise BadInputError(f"invalid plan file: {type(exc).__name__}: {exc}") from None
+
+
+def _pairs(items: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((str(k), str(v)) for k, v in items)
+
+
+def _tag_value(text: str) -> str:
+    allowed = "".join(c if c.isalnum() or c in " _.:/=+-@" else "_" for c in text)
+    return allowed[:MAX_TAG_VALUE]
+
+
+def _secret_plan(g: Group, name: str, repo: str, opts: PlanOptions, config: Config) -> SecretPlan:
+    value = g.value()
+    paths = tuple(sorted({f.path for f in g.findings}))
+    fps = sorted(f.fingerprint for f in g.findings)
+    tags: dict[str, str] = {
+        "credmigrate:repo": _tag_value(repo),
+        "credmigrate:path": _tag_value(",".join(paths)),
+        "credmigrate:fingerprint": hashlib.sha256("\n".join(fps).encode()).hexdigest()[:40],
+    }
+    tags.update(config.tags)
+    tags.update(dict(opts.tags))
+    keys = tuple(
+        KeyPlan(
+            key=m.key,
+            fingerprints=tuple(f.fingerprint for f in m.findings),
+            locations=tuple(f"{f.path}:{f.line} ({f.rule_id})" for f in m.findings),
+            redacted=m.findings[0].redacted,
+        )
+        for m in g.members
+    )
+    return SecretPlan(
+        name=name,
+        group=g.key,
+        keys=keys,
+        paths=paths,
+        description=f"Migrated by credmigrate from {repo}: {', '.join(paths)}"[:2048],
+        tags=tuple(sorted(tags.items())),
+        value_sha256=secret_hash(value),
+        size=len(value.encode("utf-8")),
+    )
+
+
+def source_digest(root: Path | None, paths: Sequence[str]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(set(paths)):
+        h.update(p.encode("utf-8", "surrogateescape") + b"\0")
+        if root is not None:
+            try:
+                h.update(hashlib.sha256((root / p).read_bytes()).digest())
+            except OSError:
+                h.update(b"<missing>")
+    return h.hexdigest()
+
+
+def build_plan(
+    findings: Sequence[Finding],
+    config: Config,
+    repo_name: str,
+    options: PlanOptions,
+    root: Path | None = None,
+) -> Plan:
+    """Group live findings into secrets, name them, and (with ``root``) plan the code changes.
+
+    History-only findings go on the rotation list. Deterministic for the same input.
+    """
+    if options.group not in GROUP_MODES:
+        raise UsageError(f"--group must be one of: {', '.join(GROUP_MODES)}")
+    template = options.name_template or config.name_template
+    check_template(template)
+    live = [f for f in findings if f.status != Status.HISTORY_ONLY]
+    live_values = {f.secret for f in live}  # a value also live elsewhere is migrated, not listed
+    groups = group_findings(live, options.group)
+    repo = sanitize(repo_name) or "repo"
+    prefix = options.prefix if options.prefix is not None else config.prefix
+    names = assign_names(
+        template,
+        [
+            (
+                g.key,
+                {
+                    "prefix": prefix,
+                    "repo": repo,
+                    "module": g.module,
+                    "path": g.path,
+                    "key": g.key.rsplit("/", 1)[-1],
+                },
+                [f.secret for f in g.findings],
+            )
+            for g in groups
+        ],
+    )
+    secrets = tuple(_secret_plan(g, names[g.key], repo_name, options, config) for g in groups)
+    values = {names[g.key]: g.value() for g in groups}
+    rotation = tuple(
+        RotationItem(
+            fingerprint=f.fingerprint,
+            rule_id=f.rule_id,
+            location=f"{f.path}:{f.line}",
+            redacted=f.redacted,
+            status=str(Status.HISTORY_ONLY),
+            commit=f.commit.sha if f.commit else "",
+        )
+        for f in sorted(findings, key=lambda f: f.sort_key())
+        if f.status == Status.HISTORY_ONLY and f.secret not in live_values
+    )
+    outcomes, available = plan_code_changes(root, groups, names, config)
+    flagged = flagged_from(outcomes, groups, names, available)
+    rewrite_paths = tuple(
+        sorted(o.path for o in outcomes if o.status == RewriteStatus.REWRITTEN and o.diff)
+    )
+    digest_paths = [f.path for f in live] + [o.path for o in outcomes]
+    return Plan(
+        repo=repo_name,
+        options=options,
+        secrets=secrets,
+        rotation=rotation,
+        flagged=flagged,
+        rewrite_paths=rewrite_paths,
+        source_digest=source_digest(root, digest_paths),
+        values=values,
+        outcomes=tuple(outcomes),
+        rewrite_available=available,
+    )

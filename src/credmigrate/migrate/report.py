@@ -1,0 +1,162 @@
+"""The report written after a migration: markdown for people, JSON for tools.
+
+It lists what was created, what was rewritten, what needs a human, and what to rotate (every
+migrated secret was exposed in git, so it is on the rotation list too). Purging history needs
+the values themselves, so the ``git filter-repo --replace-text`` file is written separately,
+0600, outside the repository, and never run automatically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from credmigrate.errors import BadInputError
+from credmigrate.migrate.apply import ApplyResult
+from credmigrate.migrate.journal import atomic_write
+from credmigrate.migrate.plan import Plan
+from credmigrate.migrate.policy import render_policy
+
+REPORT_MD = "migration-report.md"
+REPORT_JSON = "migration-report.json"
+
+
+def build_report(plan: Plan, result: ApplyResult, purge_file: Path | None) -> dict[str, Any]:
+    by_name = {s.name: s for s in plan.secrets}
+    arns = [e.arn for e in result.entries if e.arn]
+    rotation: list[dict[str, str]] = [
+        {
+            "secret": e.name,
+            "why": "migrated, but the value stays readable in git history",
+            "locations": "; ".join(loc for k in by_name[e.name].keys for loc in k.locations)
+            if e.name in by_name
+            else "migrated by an earlier run",
+        }
+        for e in sorted(result.entries, key=lambda e: e.name)
+        if e.outcome in ("created", "unchanged", "updated")
+    ]
+    rotation += [
+        {
+            "secret": "",
+            "why": f"only in git history ({r.rule_id}), introduced in {r.commit[:12] or 'an old commit'}",
+            "locations": r.location,
+        }
+        for r in plan.rotation
+    ]
+    return {
+        "repo": plan.repo,
+        "region": plan.options.region,
+        "secrets": [asdict(e) for e in sorted(result.entries, key=lambda e: e.name)],
+        "rewritten": sorted(result.rewritten),
+        "needs_human": [asdict(f) for f in plan.flagged],
+        "rotate": rotation,
+        "iam_policy": plan.policy(exact_arns=arns),
+        "calls": result.calls,
+        "purge": {
+            "replace_text_file": str(purge_file) if purge_file else "",
+            "command": purge_command(purge_file) if purge_file else "",
+        },
+    }
+
+
+def purge_command(purge_file: Path) -> str:
+    return f"git filter-repo --replace-text {purge_file}"
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    out: list[str] = [f"# credmigrate migration report: {report['repo']}", ""]
+    out += [
+        "## Secrets in AWS Secrets Manager",
+        "",
+        "| name | outcome | version | ARN |",
+        "|---|---|---|---|",
+    ]
+    for s in report["secrets"]:
+        out.append(f"| `{s['name']}` | {s['outcome']} | `{s['version_id']}` | `{s['arn']}` |")
+    out += ["", "## Rewritten files", ""]
+    out += [f"- `{p}`" for p in report["rewritten"]] or ["- none"]
+    out += ["", "## Needs a human", ""]
+    out += [f"- `{f['path']}` ({f['reason']}): {f['instruction']}" for f in report["needs_human"]]
+    if not report["needs_human"]:
+        out.append("- nothing")
+    out += ["", "## Rotate these credentials", ""]
+    out += [
+        "Every value below was committed to git: anyone with a clone has it. Rotate it at "
+        "its provider, then update the secret (`aws secretsmanager put-secret-value`).",
+        "",
+    ]
+    for r in report["rotate"]:
+        label = f"`{r['secret']}`" if r["secret"] else "history-only"
+        out.append(f"- {label}: {r['locations']} ({r['why']})")
+    out += [
+        "",
+        "## IAM policy for the application's role",
+        "",
+        "```json",
+        render_policy(report["iam_policy"]),
+        "```",
+        "",
+    ]
+    purge = report["purge"]
+    if purge["replace_text_file"]:
+        out += [
+            "## Purging history (optional, rewrites every commit)",
+            "",
+            f"The expressions file `{purge['replace_text_file']}` holds the secret values "
+            "(mode 0600, outside the repository). Review it, run on a fresh clone, "
+            "force-push, then delete the file:",
+            "",
+            "```sh",
+            purge["command"],
+            "```",
+            "",
+        ]
+    return "\n".join(out)
+
+
+def write_report(report_dir: Path, report: dict[str, Any]) -> tuple[Path, Path]:
+    md, js = report_dir / REPORT_MD, report_dir / REPORT_JSON
+    atomic_write(js, json.dumps(report, indent=2, sort_keys=True) + "\n")
+    atomic_write(md, render_markdown(report))
+    return md, js
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def default_purge_dir() -> Path:
+    return (
+        Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "credmigrate"
+    )
+
+
+def write_purge_file(
+    root: Path, repo: str, values: Iterable[str], dest_dir: Path | None = None
+) -> Path | None:
+    """Write the ``--replace-text`` expressions (values!) with mode 0600 outside ``root``."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for v in values:
+        parts = [p.strip() for p in v.splitlines()] if "\n" in v else [v]
+        for p in parts:
+            if len(p) >= 8 and p not in seen and "==>" not in p:
+                seen.add(p)
+                lines.append(f"literal:{p}==>***REMOVED-BY-CREDMIGRATE***")
+    if not lines:
+        return None
+    directory = dest_dir or default_purge_dir()
+    if _inside(directory, root):
+        raise BadInputError(f"refusing to write secret values inside the repository: {directory}")
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = directory / f"{repo or 'repo'}-replace-text.txt"
+    atomic_write(path, "\n".join(sorted(lines)) + "\n", mode=0o600)
+    return path

@@ -1,0 +1,229 @@
+"""Rewrite orchestration: group replacements per file, run the codemod, write results atomically.
+
+This module does not import libcst; the codemod is imported lazily, when there are files to
+rewrite, so planning code (and the pre-commit hook path) stays light. With many files it is
+imported before the process pool forks, so the workers don't each import it again. The dry-run diff and apply share
+:func:`plan_rewrites`; :func:`write_outcomes` only writes what a plan already holds.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import multiprocessing.context
+import os
+import re
+import sys
+import tempfile
+import tokenize
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path, PurePosixPath
+
+from credmigrate.config import Config
+from credmigrate.errors import BadInputError
+from credmigrate.findings.model import Replacement, RewriteOutcome, RewriteStatus, Status
+from credmigrate.rewrite import deps
+from credmigrate.rewrite.accessor import render_accessor
+from credmigrate.rewrite.text import is_test_path, unified_diff
+
+PARALLEL_MIN_FILES = 8
+_MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+Task = tuple[str, str, tuple[Replacement, ...], str]
+
+
+def _call(rep: Replacement) -> str:
+    key = f", {rep.json_key!r}" if rep.json_key is not None else ""
+    return f"get_secret({rep.secret_name!r}{key})"
+
+
+def _flag(path: str, reps: Sequence[Replacement], why: str, todo: str) -> RewriteOutcome:
+    human = tuple(
+        (
+            r.finding.fingerprint,
+            f"{path}:{r.finding.span.line}: {why}; {todo.format(call=_call(r))}",
+        )
+        for r in reps
+    )
+    return RewriteOutcome(path, RewriteStatus.SKIPPED, reason=why, needs_human=human)
+
+
+def _decode(data: bytes) -> str:
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode("utf-8" if encoding == "utf-8-sig" else encoding)  # keep a BOM as U+FEFF
+
+
+def _encoding_of(source: str) -> str:
+    head = source.lstrip("\ufeff").encode("utf-8", "surrogateescape")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(head).readline)
+    except SyntaxError:
+        return "utf-8"
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+def _work(task: Task) -> RewriteOutcome:
+    from credmigrate.rewrite.codemod import rewrite_source  # libcst only in the worker
+
+    path, source, reps, accessor = task
+    return rewrite_source(path, source, reps, accessor)
+
+
+def plan_rewrites(
+    root: Path, replacements: Sequence[Replacement], config: Config, *, jobs: int = 0
+) -> list[RewriteOutcome]:
+    """One outcome per file that holds a replacement, sorted by path; never raises for a file."""
+    by_path: dict[str, list[Replacement]] = {}
+    for rep in replacements:
+        if rep.finding.status == Status.HISTORY_ONLY:
+            continue  # not in the tree: nothing to rewrite, it goes on the rotation list
+        by_path.setdefault(rep.finding.path, []).append(rep)
+    accessor = config.accessor_module
+    outcomes: list[RewriteOutcome] = []
+    tasks: list[Task] = []
+    for path, reps in sorted(by_path.items()):
+        reps.sort(key=lambda r: r.finding.sort_key())
+        if not path.endswith((".py", ".pyw")):
+            outcomes.append(
+                _flag(
+                    path, reps, "not Python source", "delete the value here and read {call} instead"
+                )
+            )
+            continue
+        if is_test_path(path):
+            outcomes.append(
+                _flag(
+                    path,
+                    reps,
+                    "test code is not rewritten",
+                    "use an obviously fake value in the test, or {call} if it must be real",
+                )
+            )
+            continue
+        try:
+            source = _decode((root / path).read_bytes())
+        except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as exc:
+            outcomes.append(
+                RewriteOutcome(path, RewriteStatus.FAILED, reason=f"cannot read: {exc}")
+            )
+            continue
+        tasks.append((path, source, tuple(reps), accessor))
+    outcomes.extend(_run(tasks, jobs or config.jobs or os.cpu_count() or 1))
+    return sorted(outcomes, key=lambda o: o.path)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext | None:
+    """fork where it is safe and available: workers inherit the codemod already imported."""
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None  # macOS/Windows: the platform default (spawn), each worker imports libcst
+
+
+def _run(tasks: list[Task], workers: int) -> list[RewriteOutcome]:
+    if len(tasks) < PARALLEL_MIN_FILES or workers <= 1:
+        return [_work(t) for t in tasks]
+    import credmigrate.rewrite.codemod  # noqa: F401  (once here, not once per worker: ~1 s of CPU each)
+
+    workers = min(workers, len(tasks))
+    chunk = max(1, len(tasks) // (workers * 4))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            return list(pool.map(_work, tasks, chunksize=chunk))
+    except (BrokenProcessPool, OSError):  # a worker died or no processes allowed: go serial
+        return [_work(t) for t in tasks]
+
+
+def accessor_path(root: Path, module: str) -> PurePosixPath:
+    """Where the accessor module lives, relative to ``root`` (a package may sit under ``src/``)."""
+    parts = module.split(".")
+    rel = PurePosixPath(*parts[:-1], parts[-1] + ".py")
+    if len(parts) > 1 and not (root / parts[0]).is_dir() and (root / "src" / parts[0]).is_dir():
+        return PurePosixPath("src") / rel
+    return rel
+
+
+def accessor_replacement_files(
+    root: Path, config: Config, secret_names: Sequence[str]
+) -> list[RewriteOutcome]:
+    """The generated accessor module and boto3 dependency edits, as reviewable outcomes."""
+    if not secret_names:
+        return []
+    module = config.accessor_module
+    if not _MODULE.match(module) or module.split(".")[-1] in {"secrets", "boto3", "os", "json"}:
+        reason = f"invalid accessor module name {module!r} (and never 'secrets', which shadows the stdlib)"
+        return [RewriteOutcome(module, RewriteStatus.FAILED, reason=reason)]
+    rel = str(accessor_path(root, module))
+    out: list[RewriteOutcome] = []
+    target = root / rel
+    if target.exists():
+        out.append(RewriteOutcome(rel, RewriteStatus.UNCHANGED, reason="accessor exists; kept"))
+    else:
+        caching = "aws-secretsmanager-caching" in deps.declared(root)
+        text = render_accessor(module, use_caching_library=caching)
+        diff = unified_diff(rel, "", text, new_file=True)
+        note = ""
+        if "." not in module and (root / "src").is_dir():
+            note = (
+                f"{rel} sits at the repository root: the app must run with the root on sys.path; "
+                "for an installed src/ package set accessor_module = '<package>._credmigrate_secrets'"
+            )
+        out.append(RewriteOutcome(rel, RewriteStatus.REWRITTEN, text, diff, note))
+    for edit in deps.boto3_edits(root):
+        if edit.note:
+            out.append(RewriteOutcome(edit.path, RewriteStatus.SKIPPED, reason=edit.note))
+        elif edit.new != edit.old:
+            diff = unified_diff(edit.path, edit.old, edit.new)
+            out.append(RewriteOutcome(edit.path, RewriteStatus.REWRITTEN, edit.new, diff))
+    return out
+
+
+def _safe_target(root: Path, rel: str) -> Path:
+    target = (root / rel).resolve()
+    base = root.resolve()
+    if base not in target.parents:
+        raise BadInputError(f"refusing to write outside the repository: {rel}")
+    return target
+
+
+def write_outcomes(root: Path, outcomes: Sequence[RewriteOutcome]) -> None:
+    """Write every rewritten file atomically: all temp files first, then ``os.replace`` each.
+
+    A failure while preparing leaves every file untouched (temp files removed) and raises
+    :class:`BadInputError`. Modes of existing files are kept.
+    """
+    todo = [o for o in outcomes if o.status == RewriteStatus.REWRITTEN]
+    staged: list[tuple[str, Path]] = []
+    try:
+        for o in todo:
+            target = _safe_target(root, o.path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            mode = target.stat().st_mode & 0o7777 if target.exists() else _default_mode()
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            staged.append((tmp, target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(o.new_source.encode(_encoding_of(o.new_source), "surrogateescape"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, mode)
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except (OSError, UnicodeEncodeError, LookupError) as exc:
+        _discard(staged)
+        raise BadInputError(f"cannot write rewritten files: {exc}") from None
+    except BaseException:
+        _discard(staged)
+        raise
+
+
+def _discard(staged: list[tuple[str, Path]]) -> None:
+    for tmp, _ in staged:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

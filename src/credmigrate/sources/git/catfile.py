@@ -1,0 +1,152 @@
+"""Blob contents from one long-lived ``git cat-file --batch`` per reader.
+
+Part of the git adapter (:mod:`credmigrate.sources.git.repo` builds readers); split out for size.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+from credmigrate.errors import GitError
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Blob:
+    """A blob read from the object database; ``data`` is None when missing, corrupt or too big."""
+
+    sha: str
+    data: bytes | None
+    size: int = 0
+    error: str = ""  # "missing", "corrupt: ...", "too large"
+
+
+class BlobReader:
+    """One long-lived ``git cat-file --batch``; batches are written by a thread and read here.
+
+    A missing object is reported and skipped; if git dies on a corrupt object the reader notes
+    it, restarts git and carries on with the next object.
+    """
+
+    def __init__(self, base: list[str], max_size: int) -> None:
+        # a smaller delta-base cache than git's 96 MB default: two readers stay well under the
+        # memory target, and blobs arrive in history order, so recent bases are what is reused
+        self._argv = [*base, "-c", "core.deltaBaseCacheLimit=24m", "cat-file", "--batch"]
+        self._max = max_size
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._err: IO[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is None:
+            self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _stop
+            try:
+                self._proc = subprocess.Popen(
+                    self._argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err
+                )
+            except OSError as exc:
+                raise GitError(f"cannot run git: {exc}") from None
+        return self._proc
+
+    def read(self, shas: Sequence[str]) -> Iterator[Blob]:
+        """Yield one :class:`Blob` per sha, in order."""
+        pending = list(shas)
+        while pending:
+            proc = self._start()
+            assert proc.stdin is not None and proc.stdout is not None
+            payload = "".join(s + "\n" for s in pending).encode()
+            writer = threading.Thread(target=_feed, args=(proc.stdin, payload), daemon=True)
+            writer.start()
+            done = 0
+            finished = False
+            try:
+                for sha in pending:
+                    blob = self._read_one(proc.stdout, sha)
+                    done += 1
+                    if blob is None:  # git died: a corrupt object
+                        yield Blob(sha, None, error=f"corrupt or unreadable: {self._stop()}")
+                        break
+                    yield blob
+                finished = True
+            finally:
+                if not finished:  # abandoned part-way: git may be blocked writing to us
+                    self._stop()
+                writer.join()
+            pending = pending[done:]
+
+    def _read_one(self, out: IO[bytes], sha: str) -> Blob | None:
+        header = out.readline()
+        if not header:
+            return None
+        parts = header.split()
+        if len(parts) >= 2 and parts[-1] in (b"missing", b"ambiguous"):
+            return Blob(sha, None, error="missing")
+        if len(parts) != 3:
+            return None
+        size = int(parts[2])
+        if parts[1] != b"blob":
+            _skip(out, size + 1)
+            return Blob(sha, None, size, error=f"not a blob: {parts[1].decode()}")
+        if size > self._max:
+            _skip(out, size + 1)
+            return Blob(sha, None, size, error="too large")
+        data = out.read(size)
+        out.read(1)
+        if len(data) != size:
+            return None
+        return Blob(sha, data, size)
+
+    def _stop(self) -> str:
+        proc, err = self._proc, self._err
+        self._proc, self._err = None, None
+        if proc is None:
+            return ""
+        proc.kill()
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except (OSError, ValueError):
+                pass
+        if err is None:
+            return ""
+        err.seek(0)
+        msg = _last_line(err.read())
+        err.close()
+        return msg
+
+    def close(self) -> None:
+        self._stop()
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _feed(stdin: IO[bytes], payload: bytes) -> None:
+    try:
+        stdin.write(payload)
+        stdin.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        pass
+
+
+def _skip(out: IO[bytes], n: int) -> None:
+    while n > 0:
+        got = out.read(min(n, _CHUNK))
+        if not got:
+            return
+        n -= len(got)
+
+
+def _last_line(stderr: bytes) -> str:
+    lines = [ln for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    return lines[-1].strip() if lines else "unknown error"

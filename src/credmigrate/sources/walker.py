@@ -1,0 +1,208 @@
+"""Which files a working-tree scan reads.
+
+Inside a git repository: git's own view (tracked plus untracked-not-ignored), from one
+``git ls-files`` call. Outside one: a walk that honours ``.gitignore`` files. Config excludes apply
+to both. Symlinks are never followed out of the root.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pathspec
+
+from credmigrate.errors import BadInputError
+from credmigrate.findings.model import Skipped
+
+_ALWAYS_SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    "__pycache__",
+    ".venv",
+    ".tox",
+    ".mypy_cache",
+}
+
+
+def _pathspec() -> ModuleType:
+    """pathspec is imported only when a pattern has to be matched (it costs start-up time)."""
+    import pathspec
+
+    return pathspec
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    abspath: Path
+    relpath: str  # posix, relative to the scan base
+
+
+def _git_toplevel(path: Path) -> Path | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=path,
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return None
+    return Path(os.fsdecode(out.stdout.strip()))
+
+
+def _git_files(top: Path, sub: Path) -> list[str]:
+    rel = sub.relative_to(top).as_posix() if sub != top else "."
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", rel],
+        cwd=top,
+        capture_output=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        msg = out.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise BadInputError(f"git could not list files in {top}: {msg[-1] if msg else 'error'}")
+    names = [os.fsdecode(n) for n in out.stdout.split(b"\0") if n]
+    return sorted(set(names))
+
+
+def _git_ignored(top: Path, path: Path) -> bool:
+    """Whether git ignores ``path`` (a directory inside the work tree at ``top``)."""
+    if path == top:
+        return False
+    try:
+        out = subprocess.run(
+            ["git", "check-ignore", "-q", "--", path.relative_to(top).as_posix() + "/"],
+            cwd=top,
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.returncode == 0
+
+
+def _walk(root: Path) -> Iterator[str]:
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        gi = Path(dirpath) / ".gitignore"
+        if gi.is_file():
+            try:
+                lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
+                specs.append((rel_dir, _pathspec().GitIgnoreSpec.from_lines(lines)))
+            except OSError:
+                pass
+
+        def ignored(rel: str, is_dir: bool) -> bool:
+            # As git: the last matching pattern wins, and a deeper .gitignore comes later, so
+            # its "!pattern" can re-include what a parent's pattern excluded.
+            decision = False
+            for base, spec in specs:  # parents before children (top-down walk)
+                if base and not rel.startswith(base + "/"):
+                    continue
+                sub = rel[len(base) + 1 :] if base else rel
+                include = spec.check_file(sub + ("/" if is_dir else "")).include
+                if include is not None:
+                    decision = include
+            return decision
+
+        keep = []
+        for d in sorted(dirnames):
+            rel = f"{rel_dir}/{d}" if rel_dir else d
+            if d in _ALWAYS_SKIP_DIRS or ignored(rel, True):
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for f in sorted(filenames):
+            rel = f"{rel_dir}/{f}" if rel_dir else f
+            if not ignored(rel, False):
+                yield rel
+
+
+def list_files(
+    roots: Sequence[Path], exclude: Sequence[str] = ()
+) -> tuple[list[FileEntry], list[Skipped]]:
+    """Resolve the scan roots into files to read, and those skipped before reading.
+
+    Paths are relative to the directory root; with several roots, to the current directory,
+    so that two roots' files of the same name stay apart.
+    """
+    excl = _pathspec().GitIgnoreSpec.from_lines(exclude) if exclude else None
+    entries: list[FileEntry] = []
+    skipped: list[Skipped] = []
+    seen: set[Path] = set()
+    for root in roots:
+        if not root.exists() and not root.is_symlink():
+            raise BadInputError(f"no such file or directory: {root}")
+        if root.is_file() or root.is_symlink():
+            base = Path.cwd()
+            rels = [_rel_to(root, base)]
+            anchor = base
+        else:
+            anchor = root
+            top = _git_toplevel(root)
+            rels = _git_files(top, root.resolve()) if top is not None else list(_walk(root))
+            if top is not None and not rels and _git_ignored(top, root.resolve()):
+                rels = list(_walk(root))  # an ignored directory, named explicitly: walk it
+            elif top is not None:
+                sub = root.resolve().relative_to(top).as_posix()
+                prefix = "" if sub == "." else sub + "/"
+                rels = [r[len(prefix) :] for r in rels if r.startswith(prefix)]
+        resolved_anchor = anchor.resolve()
+        lead = ""
+        if len(roots) > 1 and anchor is root:
+            lead = _rel_to(root, Path.cwd()).rstrip("/")
+            lead = "" if lead == "." else lead + "/"
+        for rel in rels:
+            if excl is not None and excl.match_file(rel):
+                continue
+            p = anchor / rel
+            rel = lead + rel
+            if p.is_symlink():
+                try:
+                    target = p.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    skipped.append(Skipped(rel, "broken symlink"))
+                    continue
+                if not target.is_relative_to(resolved_anchor):
+                    skipped.append(Skipped(rel, "symlink out of the root"))
+                else:
+                    skipped.append(Skipped(rel, "symlink (its target is scanned)"))
+                continue
+            if p in seen:
+                continue
+            try:
+                mode = p.stat().st_mode
+            except OSError:  # vanished since listing
+                continue
+            if stat.S_ISDIR(mode):  # a submodule or nested repo listed by git
+                skipped.append(Skipped(rel, "submodule or nested repository"))
+                continue
+            if not stat.S_ISREG(mode):  # a FIFO would block the read forever
+                skipped.append(Skipped(rel, "not a regular file"))
+                continue
+            seen.add(p)
+            entries.append(FileEntry(p, rel))
+    return entries, skipped
+
+
+def _rel_to(path: Path, base: Path) -> str:
+    try:
+        return path.absolute().relative_to(base.absolute()).as_posix()
+    except ValueError:
+        return path.as_posix()
