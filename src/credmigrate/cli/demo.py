@@ -19,9 +19,11 @@ def demo(keep: Path | None) -> int:
     """Scan the example app (tree and history), migrate it into a local Secrets Manager
     stand-in on 127.0.0.1, run the migrated app, and print the report."""
     from credmigrate.cli.example import run_demo
-    from credmigrate.cli.main import main
 
-    result = run_demo(main, click.echo, keep)
+    # main() passes itself as the root context's object, so the demo runs each step through the
+    # same error boundary as a user's command line without importing it (no import circle).
+    run_cli = click.get_current_context().find_root().obj
+    result = run_demo(run_cli, click.echo, keep)
     if result.migrate_exit != 0:
         return result.migrate_exit
     click.echo("credmigrate demo: done: scanned, migrated, rewritten and verified.")

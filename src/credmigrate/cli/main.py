@@ -1,8 +1,8 @@
 """The command line: a thin click layer over the core.
 
-``main(argv) -> int`` lets tests call the CLI without a subprocess. Command modules
-(``cli_*.py``) import heavy libraries lazily, inside the command, so that ``credmigrate scan``
-(the pre-commit hook path) never imports boto3 or libcst.
+``main(argv) -> int`` lets tests call the CLI without a subprocess. The command modules
+(``cli/scan.py``, ``cli/migrate.py``, ...) import heavy libraries lazily, inside the command, so that
+``credmigrate scan`` (the pre-commit hook path) never imports boto3 or libcst.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import click
 
 from credmigrate import __version__
+from credmigrate.cli import demo, migrate, rules, scan
 from credmigrate.errors import CredmigrateError, ExitCode
 
 
@@ -27,26 +28,18 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    from credmigrate.cli import demo as cli_demo
-    from credmigrate.cli import migrate as cli_migrate
-    from credmigrate.cli import rules as cli_rules
-    from credmigrate.cli import scan as cli_scan
-
-    cli.add_command(cli_scan.scan)
-    cli.add_command(cli_rules.rules)
-    cli.add_command(cli_migrate.migrate)
-    cli.add_command(cli_demo.demo)
-
-
-_register()
+cli.add_command(scan.scan)
+cli.add_command(rules.rules)
+cli.add_command(migrate.migrate)
+cli.add_command(demo.demo)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; the one error boundary of the program."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = cli.main(args=args, prog_name="credmigrate", standalone_mode=False)
+        # The demo drives the CLI through this same boundary: it gets main as the context object.
+        result = cli.main(args=args, prog_name="credmigrate", standalone_mode=False, obj=main)
     except CredmigrateError as exc:
         click.echo(f"credmigrate: error: {exc.message}", err=True)
         return int(exc.exit_code)

@@ -8,6 +8,7 @@ config, or when the codemod is unavailable) are flagged with exact instructions.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,16 @@ from credmigrate.findings.model import Replacement, RewriteOutcome, RewriteStatu
 
 if TYPE_CHECKING:
     from credmigrate.migrate.grouping import Group
-    from credmigrate.migrate.plan import Flagged
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A location the migration can't change by itself, with what a person must do there."""
+
+    path: str
+    reason: str
+    instruction: str
+    fingerprints: tuple[str, ...] = ()
 
 
 def replacements(groups: Sequence[Group], names: Mapping[str, str]) -> list[Replacement]:
@@ -73,8 +83,6 @@ def flagged_from(
     names: Mapping[str, str],
     codemod_available: bool,
 ) -> tuple[Flagged, ...]:
-    from credmigrate.migrate.plan import Flagged
-
     handled: set[str] = set()
     out: list[Flagged] = []
     by_fp = {f.fingerprint: (g, m, f) for g in groups for m in g.members for f in m.findings}

@@ -18,7 +18,7 @@ from credmigrate.config import Config
 from credmigrate.errors import BadInputError, UsageError
 from credmigrate.findings.fingerprint import secret_hash
 from credmigrate.findings.model import Finding, RewriteOutcome, RewriteStatus, Status
-from credmigrate.migrate.code_changes import flagged_from, plan_code_changes
+from credmigrate.migrate.code_changes import Flagged, flagged_from, plan_code_changes
 from credmigrate.migrate.cost import CostEstimate, estimate
 from credmigrate.migrate.grouping import GROUP_MODES, Group, group_findings
 from credmigrate.migrate.naming import assign_names, check_template, sanitize
@@ -62,14 +62,6 @@ class SecretPlan:
     tags: tuple[tuple[str, str], ...]
     value_sha256: str
     size: int
-
-
-@dataclass(frozen=True)
-class Flagged:
-    path: str
-    reason: str
-    instruction: str
-    fingerprints: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
