@@ -32,7 +32,12 @@ FORMATS = ("text", "json", "sarif", "junit")
     show_default=True,
     help="Report format.",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the report to FILE (replaced atomically; a device or pipe is written to; - is stdout).",
+)
 @click.option(
     "--baseline",
     type=click.Path(path_type=Path),
@@ -197,7 +202,7 @@ def finish(
         rules=assemble(Path(p) for p in config.extra_rules),
     )
     if output is not None:
-        _write_atomic(output, text)
+        _write_output(output, text)
     else:
         click.echo(text, nl=not text.endswith("\n"))
     for note in result.notes:
@@ -209,7 +214,7 @@ def finish(
     return int(ExitCode.FINDINGS if result.findings else ExitCode.CLEAN)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_output(path: Path, text: str) -> None:
     from credmigrate import atomic
 
-    atomic.write_text(path, text)
+    atomic.write_output(path, text, what="report")

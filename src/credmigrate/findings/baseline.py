@@ -216,7 +216,4 @@ def write_baseline(path: Path | str, findings: Iterable[Finding]) -> None:
     """Write a baseline accepting ``findings``, atomically (never a half-written file)."""
     path = Path(path)
     text = json.dumps(baseline_document(findings), indent=2, ensure_ascii=True) + "\n"
-    try:
-        atomic.write_text(path, text, make_parents=False)
-    except OSError as exc:
-        raise BadInputError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
+    atomic.write_output(path, text, what="baseline")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from credmigrate import atomic
 from credmigrate.config import Config
 from credmigrate.errors import BadInputError
 from credmigrate.findings.model import Finding, Status
@@ -122,7 +123,7 @@ def make_plan(req: MigrateRequest, scanned: Scanned) -> Plan:
 
 
 def save_plan(plan: Plan, path: Path) -> None:
-    atomic_write(path, plan.to_json())
+    atomic.write_output(path, plan.to_json(), what="plan")
 
 
 def _state_dir(root: Path) -> Path:
