@@ -126,9 +126,10 @@ def save_plan(plan: Plan, path: Path) -> None:
     atomic.write_output(path, plan.to_json(), what="plan")
 
 
-def _state_dir(root: Path) -> Path:
-    state = root / STATE_DIR
-    state.mkdir(exist_ok=True)
+def state_dir(root: Path) -> Path:
+    """``root/.credmigrate``, created 0700; refused if it is a symlink, someone else's or
+    world-writable (the journal must not be written somewhere else)."""
+    state = atomic.private_dir(root / STATE_DIR, what="state directory")
     ignore = state / ".gitignore"
     if not ignore.exists():  # keep the journal and reports out of the user's commits
         atomic_write(ignore, "*\n")
@@ -140,7 +141,7 @@ def execute(req: MigrateRequest, plan: Plan, findings: Sequence[Finding]) -> Out
     from credmigrate.migrate.report import build_report, write_purge_file, write_report
 
     store = SecretStore(replace(req.store, region=plan.options.region))
-    state = _state_dir(req.root)
+    state = state_dir(req.root)
     journal = Journal.load(req.root)
     resumed = 0
     if journal.state not in ("new", "done"):

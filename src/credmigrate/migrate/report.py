@@ -15,6 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from credmigrate import atomic
 from credmigrate.errors import BadInputError
 from credmigrate.migrate.apply import ApplyResult
 from credmigrate.migrate.journal import atomic_write
@@ -142,7 +143,8 @@ def default_purge_dir() -> Path:
 def write_purge_file(
     root: Path, repo: str, values: Iterable[str], dest_dir: Path | None = None
 ) -> Path | None:
-    """Write the ``--replace-text`` expressions (values!) with mode 0600 outside ``root``."""
+    """Write the ``--replace-text`` expressions (values!) with mode 0600 outside ``root``;
+    return the path written (another name if the usual one is taken by something not ours)."""
     lines: list[str] = []
     seen: set[str] = set()
     for v in values:
@@ -156,7 +158,11 @@ def write_purge_file(
     directory = dest_dir or default_purge_dir()
     if _inside(directory, root):
         raise BadInputError(f"refusing to write secret values inside the repository: {directory}")
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = directory / f"{repo or 'repo'}-replace-text.txt"
-    atomic_write(path, "\n".join(sorted(lines)) + "\n", mode=0o600)
-    return path
+    # O_CREAT|O_EXCL|O_NOFOLLOW at 0600 in a directory of the user's own: never through a file
+    # or symlink planted there (see atomic.write_private).
+    return atomic.write_private(
+        directory,
+        f"{repo or 'repo'}-replace-text.txt",
+        "\n".join(sorted(lines)) + "\n",
+        what="purge-file directory",
+    )
