@@ -44,6 +44,21 @@ def _region(settings: StoreSettings, dry_run: bool) -> str:
         return "us-east-1"
 
 
+def _hold_lock(root: Path, wait: float) -> None:
+    """Take ``.credmigrate/lock`` until the command ends (exit 3 naming the holder if another
+    run keeps it longer than ``wait`` seconds)."""
+    from credmigrate.migrate.lock import repo_lock
+    from credmigrate.migrate.pipeline import state_dir
+
+    got = click.get_current_context().with_resource(repo_lock(state_dir(root), wait=wait))
+    if got.stale is not None:
+        click.echo(
+            f"credmigrate: note: took over the lock of {got.stale.describe()}, which ended "
+            "without releasing it; an interrupted run resumes from its journal",
+            err=True,
+        )
+
+
 @click.command()
 @click.argument(
     "path", required=False, type=click.Path(path_type=Path, file_okay=False), default="."
@@ -129,6 +144,14 @@ def _region(settings: StoreSettings, dry_run: bool) -> str:
 @click.option(
     "--show-secrets", is_flag=True, help="Show values in the plan's diff (off by default)."
 )
+@click.option(
+    "--lock-wait",
+    type=click.FloatRange(0, 86400),
+    default=5.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait this long for another migrate of the same repository to finish, then exit 3.",
+)
 def migrate(
     path: Path,
     yes: bool,
@@ -155,6 +178,7 @@ def migrate(
     purge_file_dir: Path | None,
     config_path: Path | None,
     show_secrets: bool,
+    lock_wait: float = 5.0,
 ) -> int:
     """Move the secrets found in PATH to AWS Secrets Manager and rewrite code to fetch them.
 
@@ -210,7 +234,10 @@ def migrate(
         saved_plan=plan_in,
         report_dir=report_dir,
         purge_dir=purge_file_dir,
+        lock_wait=lock_wait,
     )
+    if not dry_run:  # one run at a time, from the scan to the report
+        _hold_lock(root, lock_wait)
     scanned = collect_findings(root, config, req.history)
     for note in scanned.notes:
         click.echo(f"credmigrate: note: {note}", err=True)

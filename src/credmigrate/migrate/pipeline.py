@@ -16,6 +16,7 @@ from credmigrate.errors import BadInputError
 from credmigrate.findings.model import Finding, Status
 from credmigrate.migrate.apply import ApplyOptions, ApplyResult, apply_plan
 from credmigrate.migrate.journal import Journal, atomic_write
+from credmigrate.migrate.lock import DEFAULT_WAIT, repo_lock
 from credmigrate.migrate.plan import Plan, PlanOptions, build_plan, plan_from_json
 from credmigrate.store.secrets_manager import SecretStore, StoreSettings
 
@@ -33,6 +34,7 @@ class MigrateRequest:
     saved_plan: Path | None = None
     report_dir: Path | None = None
     purge_dir: Path | None = None
+    lock_wait: float = DEFAULT_WAIT  # seconds to wait for another run's lock before exit 3
 
 
 @dataclass
@@ -142,16 +144,20 @@ def execute(req: MigrateRequest, plan: Plan, findings: Sequence[Finding]) -> Out
 
     store = SecretStore(replace(req.store, region=plan.options.region))
     state = state_dir(req.root)
-    journal = Journal.load(req.root)
-    resumed = 0
-    if journal.state not in ("new", "done"):
-        resumed = sum(1 for e in journal.entries.values() if e.outcome in ("created", "updated"))
-    result = apply_plan(plan, req.root, store, journal, req.apply)
-    purge = write_purge_file(req.root, plan.repo, [f.secret for f in findings], req.purge_dir)
-    # The report covers every secret this repository's migration has handled, across runs.
-    everything = ApplyResult(list(journal.entries.values()), result.rewritten, result.calls)
-    report = build_report(plan, everything, purge)
-    md, js = write_report(req.report_dir or state, report)
+    # One writer of the journal, reports and source files (the CLI holds it from the scan on).
+    with repo_lock(state, wait=req.lock_wait):
+        journal = Journal.load(req.root)
+        resumed = 0
+        if journal.state not in ("new", "done"):
+            resumed = sum(
+                1 for e in journal.entries.values() if e.outcome in ("created", "updated")
+            )
+        result = apply_plan(plan, req.root, store, journal, req.apply)
+        purge = write_purge_file(req.root, plan.repo, [f.secret for f in findings], req.purge_dir)
+        # The report covers every secret this repository's migration has handled, across runs.
+        everything = ApplyResult(list(journal.entries.values()), result.rewritten, result.calls)
+        report = build_report(plan, everything, purge)
+        md, js = write_report(req.report_dir or state, report)
     return Outcome(result, md, js, purge, resumed)
 
 
