@@ -67,7 +67,9 @@ def test_new_secret_fails_with_sarif(pr: Repo, capsys: pytest.CaptureFixture[str
 def test_baselined_secret_passes(pr: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     pr.write("fixture.env", env_line(52))
     pr.commit("test fixture")
-    baseline = pr.path / ".credmigrate-baseline.json"
+    # Outside the repository: the CI job's own baseline. One inside is read from the base
+    # (main), where the PR cannot add to it (tests/test_gate_trusted.py).
+    baseline = pr.path.parent / "ci-baseline.json"
     code, _o, _e = run_cli(
         ["scan", "--since", "main", "--update-baseline", str(baseline)], capsys, cwd=pr.path
     )

@@ -74,6 +74,29 @@ def _from_table(table: dict[str, Any], source: Path) -> Config:
     return Config(extra=extra, **kwargs)
 
 
+def parse_config(text: str, source: Path, *, is_pyproject: bool) -> Config | None:
+    """The configuration in ``text`` (a ``.credmigrate.toml`` or, with ``is_pyproject``, a
+    pyproject.toml; None when that has no ``[tool.credmigrate]``). ``extra_rules`` stay as
+    written (relative to the file). ``source`` names the file in errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInputError(f"invalid TOML in {source}: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # huge integers, deep nesting
+        raise BadInputError(f"invalid TOML in {source}: {type(exc).__name__}") from None
+    tool = data.get("tool", {})
+    tool = tool if isinstance(tool, dict) else {}
+    if is_pyproject:
+        table = tool.get("credmigrate")
+        if table is None:
+            return None
+    else:
+        table = tool.get("credmigrate", data)
+    if not isinstance(table, dict):
+        raise BadInputError(f"{source}: [tool.credmigrate] must be a table")
+    return _from_table(table, source)
+
+
 def load_config(root: Path, explicit: Path | None = None) -> Config:
     """Read the configuration for a scan rooted at ``root``.
 
@@ -90,22 +113,15 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
         if explicit is None and not path.is_file():
             continue
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise BadInputError(f"config file not found: {path}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BadInputError(f"cannot read config {path}: {exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise BadInputError(f"invalid TOML in {path}: {exc}") from None
-        if is_pyproject:
-            table = data.get("tool", {}).get("credmigrate")
-            if table is None:
-                continue
-        else:
-            table = data.get("tool", {}).get("credmigrate", data)
-        if not isinstance(table, dict):
-            raise BadInputError(f"{path}: [tool.credmigrate] must be a table")
-        config = _from_table(table, path)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise BadInputError(f"cannot read config {path}: {reason}") from None
+        config = parse_config(text, path, is_pyproject=is_pyproject)
+        if config is None:
+            continue
         if config.extra_rules:  # rule files named in a config are relative to that file
             base = path.parent
             return config.with_(extra_rules=tuple(str(base / r) for r in config.extra_rules))

@@ -17,6 +17,7 @@ from credmigrate.errors import ExitCode, UsageError
 if TYPE_CHECKING:
     from credmigrate.config import Config
     from credmigrate.findings.model import ScanResult
+    from credmigrate.sources.trusted import GateInputs
 
 FORMATS = ("text", "json", "sarif", "junit")
 
@@ -76,6 +77,12 @@ FORMATS = ("text", "json", "sarif", "junit")
 @click.option("--history", is_flag=True, help="Scan every commit reachable from every ref.")
 @click.option("--branch", "branches", multiple=True, help="With --history: only REF. Repeatable.")
 @click.option("--since", metavar="REV", help="Only secrets added by the commits in REV..HEAD.")
+@click.option(
+    "--allow-config-changes",
+    is_flag=True,
+    help="With --since: use the reviewed commits' own config, baseline and rules (default: the "
+    "base's; a change to them is reported and exits 1).",
+)
 @click.option("--staged", is_flag=True, help="Scan staged content; only added lines count.")
 @click.option(
     "--no-progress", is_flag=True, help="No progress line (shown only on a TTY, not in CI)."
@@ -99,6 +106,7 @@ def scan(
     since: str | None = None,
     staged: bool = False,
     no_progress: bool = False,
+    allow_config_changes: bool = False,
 ) -> int:
     """Scan files for hardcoded secrets (default: the current directory).
 
@@ -108,7 +116,13 @@ def scan(
 
     roots = list(paths) or [Path(".")]
     root_dir = roots[0] if roots[0].is_dir() else Path(".")
-    config = load_config(root_dir, config_path)
+    gate = None
+    if since and not staged:  # the CI gate: its own inputs come from the base (see trusted.py)
+        gate = _gate_inputs(paths, since, config_path, baseline, rule_files)
+    if gate is not None and not allow_config_changes:
+        config, baseline, rule_files = gate.config, gate.baseline, ()
+    else:
+        config = load_config(root_dir, config_path)
     changes: dict[str, object] = {}
     if rule_files:
         changes["extra_rules"] = config.extra_rules + tuple(str(p) for p in rule_files)
@@ -139,6 +153,8 @@ def scan(
         from credmigrate.sources.worktree import scan_worktree
 
         result = scan_worktree(roots, config, jobs=jobs)
+    if gate is not None:
+        result = _with_gate(result, gate, allow_config_changes)
     code = finish(
         result,
         config,
@@ -155,6 +171,45 @@ def scan(
 
         click.echo(HOOK_HINT, err=True)
     return code
+
+
+def _gate_inputs(
+    paths: tuple[Path, ...],
+    since: str,
+    config_path: Path | None,
+    baseline: Path | None,
+    rule_files: tuple[Path, ...],
+) -> GateInputs:
+    import tempfile
+
+    from credmigrate.sources.trusted import trusted_inputs
+
+    repo = paths[0] if paths else Path(".")
+    copies = click.get_current_context().with_resource(
+        tempfile.TemporaryDirectory(prefix="credmigrate-gate-")
+    )
+    return trusted_inputs(
+        repo,
+        since,
+        config_path=config_path,
+        baseline=baseline,
+        rule_files=rule_files,
+        copies=Path(copies),
+    )
+
+
+def _with_gate(result: ScanResult, gate: GateInputs, allowed: bool) -> ScanResult:
+    """The gate's notices join the findings (exit 1) unless the change was allowed."""
+    from dataclasses import replace
+
+    if allowed:
+        notes = [f"--allow-config-changes: used the reviewed commits' {p}" for p in gate.changed]
+        return replace(result, notes=(*result.notes, *notes))
+    return replace(
+        result,
+        findings=(*result.findings, *gate.notices),
+        notes=(*result.notes, *gate.notes),
+    )
 
 
 def finish(
