@@ -22,6 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from credmigrate.detect import user_regex
 from credmigrate.detect.goregex import translate
 from credmigrate.errors import RuleError
 from credmigrate.findings.model import Confidence
@@ -39,14 +40,15 @@ class Allowlist:
     stopwords: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     condition: str = "OR"  # OR: any criterion allows; AND: all given criteria must hold
+    user: bool = False  # from a user's rule file: bounded regexes (see user_regex)
 
     @property
     def compiled_regexes(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(compile_regex(r) for r in self.regexes)
+        return tuple(_compile(r, self.user, "allowlist regex") for r in self.regexes)
 
     @property
     def compiled_paths(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(compile_regex(r) for r in self.paths)
+        return tuple(_compile(r, self.user, "allowlist path") for r in self.paths)
 
 
 @dataclass(frozen=True)
@@ -76,18 +78,23 @@ class Rule:
     precheck: str = ""  # a cheap regex a line must contain before the full regex runs
     prefilter: str = ""  # a hyperscan regex that replaces the keywords when hyperscan is present
     source: str = ""  # file the rule came from
+    user: bool = False  # from a user's rule file: bounded regexes (see user_regex)
 
     @property
     def compiled(self) -> re.Pattern[str]:
-        return compile_regex(self.regex)
+        return _compile(self.regex, self.user, self._label)
 
     @property
     def compiled_precheck(self) -> re.Pattern[str] | None:
-        return compile_regex(self.precheck) if self.precheck else None
+        return _compile(self.precheck, self.user, self._label) if self.precheck else None
 
     @property
     def compiled_path(self) -> re.Pattern[str] | None:
-        return compile_regex(self.path) if self.path else None
+        return _compile(self.path, self.user, self._label) if self.path else None
+
+    @property
+    def _label(self) -> str:
+        return f"{self.id} ({self.source})" if self.source else self.id
 
 
 @lru_cache(maxsize=4096)
@@ -101,6 +108,19 @@ def compile_regex(pattern: str) -> re.Pattern[str]:
         return re.compile(translate(pattern))
     except re.error as exc:
         raise RuleError(f"invalid regex {pattern[:60]!r}: {exc}") from None
+
+
+@lru_cache(maxsize=4096)
+def compile_user_regex(pattern: str, label: str) -> re.Pattern[str]:
+    """A user rule's pattern on a linear-time engine, or under a time budget (user_regex)."""
+    try:
+        return user_regex.compile_user(pattern, translate(pattern), label)
+    except re.error as exc:
+        raise RuleError(f"invalid regex {pattern[:60]!r}: {exc}") from None
+
+
+def _compile(pattern: str, user: bool, label: str) -> re.Pattern[str]:
+    return compile_user_regex(pattern, label) if user else compile_regex(pattern)
 
 
 def _strs(value: Any, where: str) -> tuple[str, ...]:
@@ -233,38 +253,53 @@ def _rule(
     return rule
 
 
-def parse_rules(text: str, source: str, *, validate: bool = True) -> tuple[Rule, ...]:
-    """Parse one rule file: ours, or a gitleaks/betterleaks config."""
-    return _parse(text, source, validate)[0]
+def parse_rules(
+    text: str, source: str, *, validate: bool = True, user: bool = False
+) -> tuple[Rule, ...]:
+    """Parse one rule file: ours, or a gitleaks/betterleaks config. ``user``: someone else's
+    rules, whose regexes run bounded (see :mod:`credmigrate.detect.user_regex`)."""
+    return _parse(text, source, validate, user)[0]
 
 
 def _parse(
-    text: str, source: str, validate: bool = True
+    text: str, source: str, validate: bool = True, user: bool = False
 ) -> tuple[tuple[Rule, ...], tuple[Allowlist, ...]]:
     """The file's rules (each with the file's global allowlist) and that global allowlist."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{source}: invalid TOML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # a huge integer, deep nesting
+        raise RuleError(f"{source}: invalid TOML: {type(exc).__name__}") from None
     global_allow = _allowlists(data, source, validate)
     rules = data.get("rules", [])
     if not isinstance(rules, list):
         raise RuleError(f"{source}: [[rules]] must be an array of tables")
-    return tuple(_rule(r, source, global_allow, validate) for r in rules), global_allow
+    parsed = tuple(_rule(r, source, global_allow, validate) for r in rules)
+    if user:
+        global_allow = tuple(replace(a, user=True) for a in global_allow)
+        parsed = tuple(
+            replace(r, user=True, allowlists=tuple(replace(a, user=True) for a in r.allowlists))
+            for r in parsed
+        )
+    return parsed, global_allow
 
 
-def load_rule_file(path: Path, *, validate: bool = True) -> tuple[Rule, ...]:
-    return _load(path, validate)[0]
+def load_rule_file(path: Path, *, validate: bool = True, user: bool = False) -> tuple[Rule, ...]:
+    return _load(path, validate, user)[0]
 
 
-def _load(path: Path, validate: bool = True) -> tuple[tuple[Rule, ...], tuple[Allowlist, ...]]:
+def _load(
+    path: Path, validate: bool = True, user: bool = False
+) -> tuple[tuple[Rule, ...], tuple[Allowlist, ...]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RuleError(f"rule file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"cannot read rule file {path}: {exc}") from None
-    return _parse(text, str(path), validate)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the name
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise RuleError(f"cannot read rule file {path}: {reason}") from None
+    return _parse(text, str(path), validate, user)
 
 
 def builtin_rule_dir() -> Path:
@@ -348,7 +383,7 @@ def assemble(
             by_id[r.id] = r
     global_allows: list[tuple[str, tuple[Allowlist, ...]]] = []
     for path in extra_files:
-        file_rules, global_allow = _load(path)
+        file_rules, global_allow = _load(path, user=True)
         for r in file_rules:
             by_id[r.id] = r
         if global_allow:
