@@ -91,7 +91,9 @@ def _write_fd(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
-def write_output(path: Path | str, text: str, *, what: str = "output") -> None:
+def write_output(
+    path: Path | str, text: str, *, what: str = "output", make_parents: bool = True
+) -> None:
     """Write ``text`` where the user asked: see the module docstring for each kind of path.
 
     ``what`` names the option in error messages. Errors are one-line ``CredmigrateError``\\ s:
@@ -136,7 +138,7 @@ def write_output(path: Path | str, text: str, *, what: str = "output") -> None:
         follow = False
     if st is None or stat.S_ISREG(st.st_mode):
         try:
-            write_text(Path(name), text)
+            write_text(Path(name), text, make_parents=make_parents)
         except OSError as exc:
             raise BadInputError(f"cannot write {what} to {name}: {exc.strerror or exc}") from None
         return
@@ -266,3 +268,47 @@ def _create_exclusive(dfd: int, name: str, data: bytes) -> None:
             os.unlink(name, dir_fd=dfd)
         raise
     os.close(fd)
+
+
+# -- reading the files a user names --------------------------------------------------------
+
+MAX_INPUT_BYTES = 256 * 1024 * 1024  # a config, rule file, baseline, plan or journal
+
+
+def read_input(path: Path | str, *, what: str, limit: int = MAX_INPUT_BYTES) -> str:
+    """The UTF-8 text of a regular file the user named (config, rules, baseline, plan...).
+
+    ``/dev/zero``, a FIFO or a directory would hang or exhaust memory: refused, as is a file
+    over ``limit`` bytes or one that is not UTF-8 (``BadInputError``, one line). A missing file
+    raises ``FileNotFoundError``, for the caller's own message."""
+    name = os.fspath(path)
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BadInputError(f"cannot read {what} {name}: {reason}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise BadInputError(f"cannot read {what} {name}: it is {_kind(st.st_mode)}")
+        if st.st_size > limit:
+            raise BadInputError(
+                f"cannot read {what} {name}: {st.st_size} bytes, more than {limit} allowed"
+            )
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise BadInputError(f"cannot read {what} {name}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise BadInputError(f"cannot read {what} {name}: more than {limit} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInputError(
+            f"cannot read {what} {name}: not UTF-8 (byte {exc.start} is {data[exc.start]:#04x})"
+        ) from None

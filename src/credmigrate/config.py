@@ -12,6 +12,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from credmigrate import atomic
 from credmigrate.errors import BadInputError
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -69,6 +70,10 @@ def _from_table(table: dict[str, Any], source: Path) -> Config:
             raise BadInputError(f"{source}: '{key}' must be a {typ.__name__}")
         else:
             kwargs[norm] = value
+    if kwargs.get("max_file_size", 1) <= 0:
+        raise BadInputError(f"{source}: 'max_file_size' must be a positive number of bytes")
+    if kwargs.get("jobs", 0) < 0:
+        raise BadInputError(f"{source}: 'jobs' must be 0 (one per core) or more")
     if "min_confidence" in kwargs and kwargs["min_confidence"] not in {"low", "medium", "high"}:
         raise BadInputError(f"{source}: 'min_confidence' must be low, medium or high")
     return Config(extra=extra, **kwargs)
@@ -113,7 +118,7 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
         if explicit is None and not path.is_file():
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = atomic.read_input(path, what="config")
         except FileNotFoundError:
             raise BadInputError(f"config file not found: {path}") from None
         except (OSError, UnicodeDecodeError, ValueError) as exc:

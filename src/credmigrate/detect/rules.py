@@ -22,6 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from credmigrate import atomic
 from credmigrate.detect import user_regex
 from credmigrate.detect.goregex import translate
 from credmigrate.errors import RuleError
@@ -293,7 +294,7 @@ def _load(
     path: Path, validate: bool = True, user: bool = False
 ) -> tuple[tuple[Rule, ...], tuple[Allowlist, ...]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = atomic.read_input(path, what="rule file")
     except FileNotFoundError:
         raise RuleError(f"rule file not found: {path}") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the name

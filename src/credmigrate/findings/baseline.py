@@ -68,10 +68,10 @@ class Baseline:
         """Read a credmigrate or detect-secrets baseline; ``BadInputError`` if it is neither."""
         path = Path(path)
         try:
-            raw = path.read_text(encoding="utf-8")
+            raw = atomic.read_input(path, what="baseline")
         except FileNotFoundError:
             raise BadInputError(f"baseline {path} does not exist") from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: NUL in the name
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise BadInputError(f"cannot read baseline {path}: {reason}") from None
         try:
@@ -80,6 +80,10 @@ class Baseline:
             raise BadInputError(
                 f"baseline {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
                 f"{exc.msg})"
+            ) from None
+        except (ValueError, RecursionError) as exc:  # a number too long, nesting too deep
+            raise BadInputError(
+                f"baseline {path} is not usable JSON: {type(exc).__name__}"
             ) from None
         if isinstance(doc, dict) and ("fingerprints" in doc or doc.get("generated_by")):
             return cls._from_ours(doc, path)
@@ -216,4 +220,4 @@ def write_baseline(path: Path | str, findings: Iterable[Finding]) -> None:
     """Write a baseline accepting ``findings``, atomically (never a half-written file)."""
     path = Path(path)
     text = json.dumps(baseline_document(findings), indent=2, ensure_ascii=True) + "\n"
-    atomic.write_output(path, text, what="baseline")
+    atomic.write_output(path, text, what="baseline", make_parents=False)

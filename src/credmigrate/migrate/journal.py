@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from credmigrate import atomic
+from credmigrate import atomic, strict
 from credmigrate.errors import BadInputError
 
 JOURNAL_VERSION = 1
@@ -42,6 +42,17 @@ class Entry:
     message: str = ""
 
 
+@dataclass(frozen=True)
+class _JournalDoc:
+    """The journal file's shape, for checking it field by field."""
+
+    credmigrate_journal: int
+    state: str = ""
+    updated: str = ""
+    secrets: tuple[Entry, ...] = ()
+    rewritten: tuple[str, ...] = ()
+
+
 @dataclass
 class Journal:
     path: Path
@@ -57,16 +68,20 @@ class Journal:
         path = root / JOURNAL_PATH
         if not path.exists():
             return cls(path)
+        hint = "(move it away to start over)"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("credmigrate_journal") != JOURNAL_VERSION:
-                raise ValueError("unknown journal version")
-            entries = {e["name"]: Entry(**e) for e in data.get("secrets", [])}
-            return cls(path, entries, list(data.get("rewritten", [])), str(data.get("state", "")))
-        except (OSError, ValueError, TypeError, KeyError) as exc:
+            data = json.loads(atomic.read_input(path, what="journal"))
+        except OSError as exc:
+            raise BadInputError(f"unreadable journal {path}: {exc.strerror} {hint}") from None
+        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, nested too deep
             raise BadInputError(
-                f"unreadable journal {path}: {exc} (move it away to start over)"
+                f"unreadable journal {path}: not JSON ({type(exc).__name__}) {hint}"
             ) from None
+        if not isinstance(data, dict) or data.get("credmigrate_journal") != JOURNAL_VERSION:
+            raise BadInputError(f"unreadable journal {path}: unknown journal version {hint}")
+        doc = strict.build(_JournalDoc, data, f"unreadable journal {path} {hint}")
+        entries = {e.name: e for e in doc.secrets}
+        return cls(path, entries, list(doc.rewritten), doc.state)
 
     def record(self, entry: Entry) -> None:
         """Note an outcome; saved at most every :data:`FLUSH_SECONDS` (and by :meth:`flush`).

@@ -107,9 +107,11 @@ def make_plan(req: MigrateRequest, scanned: Scanned) -> Plan:
     saved: Plan | None = None
     if req.saved_plan is not None:
         try:
-            saved = plan_from_json(req.saved_plan.read_text(encoding="utf-8"))
+            saved = plan_from_json(atomic.read_input(req.saved_plan, what="plan"))
         except OSError as exc:
             raise BadInputError(f"cannot read plan {req.saved_plan}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise BadInputError(f"cannot read plan {req.saved_plan}: not UTF-8") from None
         options = saved.options
     plan = build_plan(scanned.findings, req.config, req.root.name, options, root=req.root)
     if saved is not None and (

@@ -7,6 +7,7 @@ equality) and are re-read from the source by fingerprint when a saved plan is ap
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from credmigrate import strict
 from credmigrate.config import Config
 from credmigrate.errors import BadInputError, UsageError
 from credmigrate.findings.fingerprint import secret_hash
@@ -132,46 +134,20 @@ def _to_data(plan: Plan) -> dict[str, Any]:
 
 
 def plan_from_json(text: str) -> Plan:
-    """Load a saved plan (no values: apply re-reads them from the source by fingerprint)."""
+    """Load a saved plan (no values: apply re-reads them from the source by fingerprint).
+
+    Every field is checked against its type (:func:`credmigrate.strict.build`): a saved plan is
+    a file anyone can edit, and a wrong type must fail here, naming the field."""
     try:
         d = json.loads(text)
-        if d.get("credmigrate_plan") != PLAN_VERSION:
-            raise BadInputError("not a credmigrate plan file (or from another version)")
-        o = d["options"]
-        opts = PlanOptions(
-            **{**o, "replica_regions": tuple(o["replica_regions"]), "tags": _pairs(o["tags"])}
-        )
-        secrets = tuple(
-            SecretPlan(
-                **{
-                    **s,
-                    "keys": tuple(
-                        KeyPlan(
-                            k["key"], tuple(k["fingerprints"]), tuple(k["locations"]), k["redacted"]
-                        )
-                        for k in s["keys"]
-                    ),
-                    "paths": tuple(s["paths"]),
-                    "tags": _pairs(s["tags"]),
-                }
-            )
-            for s in d["secrets"]
-        )
-        return Plan(
-            repo=d["repo"],
-            options=opts,
-            secrets=secrets,
-            rotation=tuple(RotationItem(**r) for r in d["rotation"]),
-            flagged=tuple(
-                Flagged(**{**x, "fingerprints": tuple(x["fingerprints"])}) for x in d["flagged"]
-            ),
-            rewrite_paths=tuple(d["rewrite_paths"]),
-            source_digest=d["source_digest"],
-        )
-    except BadInputError:
-        raise
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise BadInputError(f"invalid plan file: {type(exc).__name__}: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise BadInputError(f"invalid plan file: not JSON ({type(exc).__name__})") from None
+    if not isinstance(d, dict) or d.get("credmigrate_plan") != PLAN_VERSION:
+        raise BadInputError("not a credmigrate plan file (or from another version)")
+    return strict.build(Plan, d, "invalid plan file", skip=("credmigrate_plan", *_NOT_SAVED))
+
+
+_NOT_SAVED = tuple(f.name for f in dataclasses.fields(Plan) if not f.compare)
 
 
 def _pairs(items: Any) -> tuple[tuple[str, str], ...]:
