@@ -93,3 +93,14 @@ def test_multiline_secret_shown_on_one_line_with_show_secrets() -> None:
     entry = next(line for line in out.splitlines() if "FAKE KEY" in line)
     assert "-----BEGIN FAKE KEY-----\\nZmFrZQ" in entry
     assert entry.startswith("  line\\nbreak.txt:3:12  ")
+
+
+def test_skipped_files_are_named_by_reason_before_the_summary() -> None:
+    images = [Skipped(f"img{i}.png", "binary") for i in range(7)]
+    skipped = (*images, Skipped("data/huge.log", "too large"))
+    lines = render(ScanResult((), skipped=skipped, files_scanned=3), "text").splitlines()
+    assert (
+        lines[-3] == "skipped (binary): img0.png, img1.png, img2.png, img3.png, img4.png and 2 more"
+    )
+    assert lines[-2] == "skipped (too large): data/huge.log"
+    assert lines[-1].endswith("8 files skipped (binary: 7, too large: 1)")

@@ -76,6 +76,23 @@ def _summary(result: ScanResult, findings: Sequence[Finding]) -> str:
     return text
 
 
+_NAMES_PER_REASON = 5
+
+
+def _skipped_lines(result: ScanResult) -> list[str]:
+    """Which files were skipped, named, a line per reason (the JSON report lists them all)."""
+    by_reason: dict[str, list[str]] = {}
+    for s in sorted(result.skipped, key=lambda s: (s.reason, s.path)):
+        by_reason.setdefault(s.reason, []).append(s.path)
+    lines = []
+    for reason, paths in by_reason.items():
+        shown = ", ".join(escape_control(p) for p in paths[:_NAMES_PER_REASON])
+        more = len(paths) - _NAMES_PER_REASON
+        tail = f" and {more} more" if more > 0 else ""
+        lines.append(f"skipped ({escape_control(reason)}): {shown}{tail}")
+    return lines
+
+
 def render_text(result: ScanResult, *, show_secrets: bool = False, color: bool = False) -> str:
     """Render ``result`` for a terminal; ANSI colour only when ``color`` is true."""
     paint = _Painter(color)
@@ -91,5 +108,6 @@ def render_text(result: ScanResult, *, show_secrets: bool = False, color: bool =
         out.append(paint("note", "note: " + escape_control(note)))
     for error in result.errors:
         out.append(paint("error", "error: " + escape_control(error)))
+    out.extend(paint("note", line) for line in _skipped_lines(result))
     out.append(_summary(result, findings))
     return "\n".join(out) + "\n"
