@@ -164,3 +164,18 @@ def test_config_outside_the_repository_is_the_ci_jobs_own(
     code, out, _e = _gate(pr, capsys, "--config", str(own))
     doc: dict[str, Any] = json.loads(out)
     assert code == 0 and doc["findings"] == []  # the CI job's config excludes vendor/ itself
+
+
+def test_rule_path_escaping_the_repository_is_not_copied_from_git(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(".credmigrate.toml", 'extra_rules = ["../../outside.toml"]\n')
+    repo.write("app.py", "x = 1\n")
+    repo.commit("main")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("b.py", "y = 2\n")
+    repo.commit("work")
+    code, _out, err = _gate(repo, capsys)
+    assert code == 3
+    [line] = err.strip().splitlines()
+    assert "rule file not found" in line and "outside.toml" in line

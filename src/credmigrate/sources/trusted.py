@@ -84,6 +84,8 @@ class _Reader:
 
     def copy(self, rel: str, what: str) -> Path | None:
         """REV's version of ``rel``, written to the private copies directory."""
+        if rel == ".." or rel.startswith("../") or os.path.isabs(rel):
+            raise BadInputError(f"{what} {rel} is outside the repository")
         data = self.read(self.base, rel)
         if data is None:
             self.notes.append(f"{what} {rel} is not in {self.label}: the gate does not use it")
@@ -202,6 +204,8 @@ def trusted_inputs(
             out.baseline = baseline
     elif config.baseline:
         accepted = _join(root_rel, config.baseline)
+        if accepted == ".." or accepted.startswith("../"):  # REV's config points outside
+            out.baseline, accepted = top / accepted, None
     if accepted is not None:
         watched[accepted] = False
         out.baseline = reader.copy(accepted, "baseline")
@@ -222,6 +226,8 @@ def trusted_inputs(
 def _use(reader: _Reader, watched: dict[str, bool], rel: str | None, original: Path) -> str:
     if rel is None:
         return str(original)  # outside the repository: the CI job's own
+    if rel == ".." or rel.startswith("../"):  # REV's config points outside the repository
+        return str(reader.top / rel)
     watched[rel] = False
     copy = reader.copy(rel, "rule file")
     return str(copy) if copy is not None else ""
