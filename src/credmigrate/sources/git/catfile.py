@@ -38,9 +38,11 @@ class BlobReader:
         # a smaller delta-base cache than git's 96 MB default: two readers stay well under the
         # memory target, and blobs arrive in history order, so recent bases are what is reused
         self._argv = [*base, "-c", "core.deltaBaseCacheLimit=24m", "cat-file", "--batch"]
+        self._check_argv = [*base, "cat-file", "--batch-check"]
         self._max = max_size
         self._proc: subprocess.Popen[bytes] | None = None
         self._err: IO[bytes] | None = None
+        self._check: subprocess.Popen[bytes] | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None:
@@ -54,7 +56,69 @@ class BlobReader:
         return self._proc
 
     def read(self, shas: Sequence[str]) -> Iterator[Blob]:
-        """Yield one :class:`Blob` per sha, in order."""
+        """Yield one :class:`Blob` per sha, in order.
+
+        Sizes are asked first (``--batch-check``, object headers only): ``--batch`` inflates a
+        whole blob in git's memory to print it, so a 500 MB blob in history cost 500 MB even
+        though it is skipped as too large. Those never reach ``--batch``."""
+        sizes = self._sizes(shas)
+        run: list[str] = []
+        for sha in shas:
+            size = sizes.get(sha)
+            if size is None or size <= self._max:
+                run.append(sha)
+                continue
+            yield from self._read_batch(run)
+            run = []
+            yield Blob(sha, None, size, error="too large")
+        yield from self._read_batch(run)
+
+    def _sizes(self, shas: Sequence[str]) -> dict[str, int]:
+        """Blob sizes from one long-lived ``git cat-file --batch-check``; {} if it fails (then
+        ``--batch`` alone decides, as before)."""
+        if not shas:
+            return {}
+        if self._check is None:
+            try:
+                self._check = subprocess.Popen(
+                    self._check_argv,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            except OSError:
+                return {}
+        proc = self._check
+        assert proc.stdin is not None and proc.stdout is not None
+        payload = "".join(s + "\n" for s in shas).encode()
+        writer = threading.Thread(target=_feed, args=(proc.stdin, payload), daemon=True)
+        writer.start()
+        sizes: dict[str, int] = {}
+        try:
+            for sha in shas:
+                parts = proc.stdout.readline().split()
+                if not parts:  # git died
+                    self._stop_check()
+                    break
+                if len(parts) == 3 and parts[1] == b"blob":
+                    sizes[sha] = int(parts[2])
+        finally:
+            writer.join()
+        return sizes
+
+    def _stop_check(self) -> None:
+        proc, self._check = self._check, None
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    if stream is not None:
+                        stream.close()
+                except (OSError, ValueError):
+                    pass
+
+    def _read_batch(self, shas: Sequence[str]) -> Iterator[Blob]:
         pending = list(shas)
         while pending:
             proc = self._start()
@@ -123,6 +187,7 @@ class BlobReader:
 
     def close(self) -> None:
         self._stop()
+        self._stop_check()
 
     def __enter__(self) -> BlobReader:
         return self
