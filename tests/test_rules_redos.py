@@ -54,6 +54,7 @@ def test_python_only_catastrophic_regex_stops_naming_the_rule(tmp_path: Path) ->
     assert code == 3
     [line] = err.splitlines()
     assert "rule slow-look" in line and "slow-look.toml" in line and "backtracks" in line
+    assert line.endswith("data.txt)")
     assert seconds < 60
 
 

@@ -18,6 +18,7 @@ from credmigrate.detect import filters, matching
 from credmigrate.detect import prefilter as prefilter_module
 from credmigrate.detect.prefilter import Prefilter
 from credmigrate.detect.rules import Rule, assemble
+from credmigrate.detect.user_regex import SlowRuleError
 from credmigrate.findings.fingerprint import fingerprint, line_hash
 from credmigrate.findings.model import Confidence, Finding, Skipped, Span
 from credmigrate.findings.redact import redact
@@ -119,7 +120,7 @@ class Detector:
     # -- entry points -------------------------------------------------------------------------
 
     def scan_text(self, path: str, text: str) -> list[Finding]:
-        return self._scan(path, text.encode("utf-8", "surrogatepass"))
+        return self._scan_named(path, text.encode("utf-8", "surrogatepass"))
 
     def scan_bytes(self, path: str, data: bytes) -> list[Finding] | Skipped:
         if len(data) > self.config.max_file_size:
@@ -131,7 +132,13 @@ class Detector:
                 return Skipped(path, "binary")
         if b"\0" in data[:_SNIFF]:
             return Skipped(path, "binary")
-        return self._scan(path, data)
+        return self._scan_named(path, data)
+
+    def _scan_named(self, path: str, data: bytes) -> list[Finding]:
+        try:
+            return self._scan(path, data)
+        except SlowRuleError as exc:  # a user rule over its time budget: say where
+            raise SlowRuleError(f"{exc.message} (in {path})") from None
 
     # -- internals ----------------------------------------------------------------------------
 
