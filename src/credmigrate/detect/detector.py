@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from credmigrate.config import Config
-from credmigrate.detect import filters, matching
+from credmigrate.detect import filters, matching, scoring
 from credmigrate.detect import prefilter as prefilter_module
 from credmigrate.detect.prefilter import Prefilter
 from credmigrate.detect.rules import Rule, assemble
@@ -40,6 +40,14 @@ def _windows(start: int, end: int, positions: list[int]) -> list[tuple[int, int]
         else:
             out.append((ws, we))
     return out
+
+
+def _after_name(m: re.Match[str], line: str, text: str) -> str:
+    """The part of the line after the secret's name: ``process.env.X = '...'`` assigns a literal,
+    ``password = process.env.X`` looks one up."""
+    if "name" not in m.re.groupindex or m.group("name") is None or text is not line:
+        return line
+    return line[m.end("name") :]
 
 
 class Detector:
@@ -86,6 +94,7 @@ class Detector:
             self.rules[ri].id for ri in (*self._path_scoped, *self._keyword_scoped)
         )
         self._path_only = [r for r in self.rules if r.path and not r.regex]
+        self._generic_ids = frozenset(r.id for r in self.rules if r.generic)
 
     @classmethod
     def default(cls, config: Config | None = None) -> Detector:
@@ -180,7 +189,7 @@ class Detector:
             findings.extend(self._scan_multiline(path, data, multiline))
         if not findings:
             return findings
-        findings = matching.dedupe(findings, self._scoped_ids)
+        findings = matching.dedupe(findings, self._scoped_ids, self._generic_ids)
         if path.endswith((".py", ".pyw")):
             from credmigrate.detect import python_ast
 
@@ -304,7 +313,11 @@ class Detector:
             return None
         if rule.entropy and filters.shannon_entropy(secret) < rule.entropy:
             return None
-        named = rule.generic and "name" in m.re.groupindex and bool(m.group("name"))
+        named = rule.generic and (
+            ("name" in m.re.groupindex and bool(m.group("name")))
+            or "header" in rule.tags
+            or "password" in rule.tags
+        )
         if filters.reject_reason(secret, rule.generic, named):
             return None
         if rule.generic and "name" in m.re.groupindex:
@@ -313,24 +326,37 @@ class Detector:
                 return None
         if (
             rule.generic
-            and filters.line_is_env_lookup(line)
+            and filters.line_is_env_lookup(_after_name(m, line, text))
             and not matching.literal_fallback(line)
         ):
             return None
+        if rule.generic and "name" in m.re.groupindex and filters.same_as_user(secret, line):
+            return None
+        if rule.generic:
+            nl = text.find("\n", m.end())
+            quoted = "q" in m.re.groupindex and m.group("q") is not None
+            if filters.partial_value(text[m.end() : len(text) if nl == -1 else nl], quoted):
+                return None
         if matching.allowed(rule, path, secret, m.group(0), line):
             return None
-        confidence = rule.confidence
-        if rule.generic and filters.low_signal_path(path):
-            # Docs, tests and examples are full of sample passwords; a provider key there is
-            # still reported, a name = value guess only when asked for (--min-confidence low).
-            confidence = Confidence.LOW
-        if matching.CONF_ORDER[confidence] < matching.CONF_ORDER[self.min_confidence]:
+        if "basic-auth" in rule.tags and filters.basic_auth_reason(secret):
             return None
+        confidence = rule.confidence
         if rule.generic:
             from credmigrate.detect import ds_adapter
 
             if ds_adapter.reject_reason(secret, line):
                 return None
+            name = m.group("name") if "name" in m.re.groupindex else None
+            scored = scoring.confidence(
+                scoring.Candidate(name or "", secret, path, line, rule.tags, rule.id, line_no),
+                rule.confidence,
+            )
+            if scored is None:
+                return None
+            confidence = scored
+        if matching.CONF_ORDER[confidence] < matching.CONF_ORDER[self.min_confidence]:
+            return None
         # columns: 1-based, relative to the line where the secret starts; end exclusive
         col = start - line_offset + 1
         if "\n" in secret:
