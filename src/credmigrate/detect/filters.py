@@ -171,7 +171,17 @@ def placeholder(value: str) -> str | None:
         return "masked"
     if len(set(low)) <= 2:
         return "repetitive"
+    if "%" in low:  # URL-encoded: pass%20pass
+        from urllib.parse import unquote
+
+        low = unquote(low)
+    parts = [p for p in _NON_ALNUM.split(low) if p]
+    if len(parts) > 1 and all(p in _PLACEHOLDER_WORDS for p in parts):
+        return "placeholder words"  # pass pass, user_password, my-secret
     return None
+
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def documented_example(value: str) -> str | None:
@@ -400,6 +410,8 @@ def name_reason(name: str, value: str) -> str | None:
         return "value repeats the name"
     if n.lower() == "key" and len(value) < 16:
         return "bare 'key' with a short value"
+    if n.lower() in {"key", "token", "secret", "auth", "pass"} and any(c.isspace() for c in value):
+        return "bare name with a value that has spaces"
     v = value.strip()
     if (
         any(c.isspace() for c in v)
