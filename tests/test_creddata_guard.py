@@ -20,10 +20,10 @@ from credmigrate.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# reached by the commit that added this guard (P 0.946, R 0.784, F1 0.857); a change that
+# reached: P 0.954, R 0.788, F1 0.863; a change that
 # lowers either figure must say why, here
-MIN_PRECISION = 0.94
-MIN_F1 = 0.85
+MIN_PRECISION = 0.95
+MIN_F1 = 0.86
 
 
 def _corpus() -> Path | None:

@@ -115,7 +115,9 @@ _TEMPLATE = re.compile(
     )$""",
     re.VERBOSE,
 )
-_CONTAINS_TEMPLATE = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|<%=?|%\([a-z_]+\)s|#\{[^}]+\}")
+_CONTAINS_TEMPLATE = re.compile(
+    r"\$\{[^}]+\}|\{\{[^}]+\}\}|<%=?|%\([a-z_]+\)s|#\{[^}]+\}|%[A-Za-z_][A-Za-z0-9_]*%"
+)
 _REPEATED = re.compile(r"^(.)\1{3,}$|^(?:x{3,}|X{3,}|\*{3,}|\.{3,}|-{3,}|_{3,}|#{3,})$")
 _MASK = re.compile(r"(?:x{4,}|X{4,}|\*{4,}|•{3,}|0{8,}|\.{4,}|_{4,})")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
@@ -258,7 +260,12 @@ def fake_shape(value: str) -> str | None:
         return "regular expression"
     if v.endswith(("...", "\u2026")) or "\u2026" in v:
         return "elided"
+    if _CODE_BETWEEN_STRINGS.search(v):
+        return "code between two strings"
     return None
+
+
+_CODE_BETWEEN_STRINGS = re.compile(r"^\s*\+\s|\s\+\s*$")
 
 
 def named_not_a_value(value: str) -> str | None:
@@ -377,7 +384,8 @@ _NON_SECRET_TAILS = _words(
     " manager provider service helper handler factory builder util utils class spec template"
     " pattern regex validator validation strength expiry expires expiration ttl timeout header"
     " param params column attr attribute index version enabled required changed reset prompt"
-    " input form button view page route link dir folder list map set cache"
+    " input form button view page route link dir folder list map set cache alias encryption"
+    " encrypt encrypted hashing complexity"
 )
 _WORD_WITH_KEY = re.compile(
     r"(?:mon|tur|hoc|joc|don|whis|mic|luc|lac|jer|pes|bac|tur)key|keyboard|keynote|keystroke"
@@ -408,6 +416,9 @@ def name_reason(name: str, value: str) -> str | None:
         return "an ordinary word that contains a secret word"
     if value.strip().lower() == "".join(parts) or value.strip().lower() in {p for p in parts}:
         return "value repeats the name"
+    words = [w for w in re.split(r"[^a-z]+", value.lower()) if len(w) >= 3]
+    if words and all(w in parts for w in words):
+        return "value made of the name's words"  # ETCD_CLUSTER_TOKEN=k8s_etcd
     if n.lower() == "key" and len(value) < 16:
         return "bare 'key' with a short value"
     if n.lower() in {"key", "token", "secret", "auth", "pass"} and any(c.isspace() for c in value):

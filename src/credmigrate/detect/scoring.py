@@ -58,6 +58,7 @@ _VOCAB = _words(
     external api_key env environment config configuration setting settings option options
     rails django flask spring node npm yarn java python ruby php perl go golang rust jenkins
     travis circle ci build deploy deployer release version beta alpha gamma delta omega
+    from to for with by at of and or not is are be was use used using via into over under
     """
 )
 _VOWELS = frozenset("aeiouAEIOU")
@@ -315,10 +316,14 @@ def confidence(c: Candidate, rule_confidence: Confidence) -> Confidence | None:
     p = probability(c)
     _, th = _model()
     medium = th["medium"]
-    if (_PASSWORD_NAME.search(c.name) or "password" in c.rule_tags) and not _sample_path(c.path):
+    sample = _sample_path(c.path)
+    if (_PASSWORD_NAME.search(c.name) or "password" in c.rule_tags) and not sample:
         # A weak but real-looking password in production code or config ("Mailpass1234!" in
         # .env) is worth a reviewer's look; the same value in a test or a doc is noise.
         medium = th["medium_password_outside_samples"]
+    if sample and _vocab(c.value)[0] >= 0.99:
+        # in a test or a doc, a value made only of ordinary words is a sample (P4$$word)
+        return None
     if _NONCE_NAME.search(c.name):
         # a nonce is public by design (HTTP digest, OAuth 1): shown only when asked for
         return Confidence.LOW if p >= th["low"] else None
