@@ -433,18 +433,6 @@ def name_reason(name: str, value: str) -> str | None:
     return None
 
 
-_LOW_SIGNAL_PATH = re.compile(
-    r"(?i)(?:^|/)(?:docs?|documentation|examples?|samples?|tests?|testing|spec|specs|fixtures?|"
-    r"__tests__|testdata|test_data)/|(?:^|/)(?:test_[^/]*|[^/]*_test|conftest)\.py$|"
-    r"\.(?:md|markdown|rst|adoc|ipynb)$|(?:^|/)(?:README|CHANGELOG|CHANGES|HISTORY)[^/]*$"
-)
-
-
-def low_signal_path(path: str) -> bool:
-    """Documentation, tests and examples: where sample credentials are the norm."""
-    return bool(_LOW_SIGNAL_PATH.search(path))
-
-
 _PRINTABLE = re.compile(r"^[\x21-\x7e][\x20-\x7e]*$")
 
 
