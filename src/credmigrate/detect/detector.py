@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from credmigrate.config import Config
-from credmigrate.detect import filters, matching, scoring
+from credmigrate.detect import filters, matching
 from credmigrate.detect import prefilter as prefilter_module
 from credmigrate.detect.prefilter import Prefilter
 from credmigrate.detect.rules import Rule, assemble
@@ -121,9 +121,11 @@ class Detector:
         from credmigrate.detect import (
             ds_adapter,
             python_ast,  # noqa: F401  (imported lazily elsewhere)
+            scoring,
         )
 
         ds_adapter.warm()
+        scoring.warm()
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -343,10 +345,8 @@ class Detector:
             return None
         confidence = rule.confidence
         if rule.generic:
-            from credmigrate.detect import ds_adapter
+            from credmigrate.detect import scoring  # loaded on the first generic candidate
 
-            if ds_adapter.reject_reason(secret, line):
-                return None
             name = m.group("name") if "name" in m.re.groupindex else None
             scored = scoring.confidence(
                 scoring.Candidate(name or "", secret, path, line, rule.tags, rule.id, line_no),
@@ -357,6 +357,13 @@ class Detector:
             confidence = scored
         if matching.CONF_ORDER[confidence] < matching.CONF_ORDER[self.min_confidence]:
             return None
+        if rule.generic:
+            # last: importing detect-secrets costs more than a whole hook run on a clean commit,
+            # so only a candidate that would be reported pays for it
+            from credmigrate.detect import ds_adapter
+
+            if ds_adapter.reject_reason(secret, line):
+                return None
         # columns: 1-based, relative to the line where the secret starts; end exclusive
         col = start - line_offset + 1
         if "\n" in secret:

@@ -298,6 +298,11 @@ def _model() -> tuple[tuple[float, ...], dict[str, float]]:
     }
 
 
+def warm() -> None:
+    """Load the weights now (see :meth:`credmigrate.detect.detector.Detector.warm`)."""
+    _model()
+
+
 def probability(c: Candidate) -> float:
     """The model's probability that the candidate is a real credential."""
     weights, _ = _model()
