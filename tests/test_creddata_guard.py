@@ -20,10 +20,10 @@ from credmigrate.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# reached: P 0.954, R 0.788, F1 0.863; a change that
+# reached: P 0.968, R 0.789, F1 0.869; a change that
 # lowers either figure must say why, here
-MIN_PRECISION = 0.95
-MIN_F1 = 0.86
+MIN_PRECISION = 0.96
+MIN_F1 = 0.865
 
 
 def _corpus() -> Path | None:
