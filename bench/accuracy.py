@@ -1,4 +1,13 @@
-"""Accuracy on Leaky Repo (Plazmaz/leaky-repo), scored with its own .leaky-meta/secrets.csv.
+"""Accuracy on Leaky Repo (Plazmaz/leaky-repo) and on creddata-dev, every tool in the same run.
+
+creddata-dev (``../shared/creddata-dev``: 34 public repositories from Samsung's CredData with
+CredData's labels and obfuscation) is unpacked once into bench/.cache and scored with the
+corpus's own score.py (profile ``secrets``): precision/recall/F1 per tool, recall per CredData
+category and false positives per category side by side, credmigrate's precision/recall at each
+``--min-confidence`` level, and with ``--show-misses N`` credmigrate's missed units and false
+positives (file:line and categories only, never values).
+
+Leaky Repo:
 
 The csv gives, per file, the number of LINES holding a risk (a secret) and the number of lines
 holding only informative data (user names, host names). It has no line numbers. Scoring, the same
@@ -12,16 +21,22 @@ for every tool (see bench/README.md):
 Files under .leaky-meta/ (the benchmark's own scripts) are dropped from every tool's findings.
 
 Usage: python bench/accuracy.py [LEAKY_REPO_GIT_DIR_OR_URL] [--verbose] [--tools a,b] [--setup]
+                                [--corpus leaky,creddata] [--creddata DIR] [--show-misses N]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
+import os
 import sys
+import tarfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import peers
 import repos
@@ -102,9 +117,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("repo", nargs="?", type=str, default=repos.MIRRORS / repos.LEAKY_REPO / "repo")
     ap.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     ap.add_argument("-v", "--verbose", action="store_true", help="per-file breakdown")
+    ap.add_argument("--corpus", default="leaky,creddata", help="leaky, creddata or both")
+    ap.add_argument("--creddata", type=Path, default=creddata_dir(), help="creddata-dev folder")
+    ap.add_argument("--show-misses", type=int, default=0, metavar="N", help="creddata misses/FPs")
     table.common_args(ap)
     args = ap.parse_args(argv)
     table.apply_common(args)
+    corpora = set(args.corpus.split(","))
+    out = ""
+    if "leaky" in corpora:
+        out += leaky(args)
+    if "creddata" in corpora:
+        out += ("\n\n" if out else "") + creddata(args)
+    if out and table.should_save(args, DEFAULT_TOOLS):
+        table.save("accuracy (Leaky Repo, creddata-dev)", out)
+    return 0
+
+
+def leaky(args: argparse.Namespace) -> str:
     root = repos.export(args.repo, "leaky-repo")
     truth = load_truth(root)
     risk_total = sum(t.risk for t in truth.values())
@@ -149,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
         rows,
     )
+    out = "Leaky Repo\n\n" + out
     print(out)
     if args.verbose:
         out += (
@@ -157,9 +188,152 @@ def main(argv: list[str] | None = None) -> int:
             + "\n\n"
             + credmigrate_detail(results, per_tool, truth)
         )
-    if table.should_save(args, DEFAULT_TOOLS):
-        table.save("accuracy (Leaky Repo)", out)
-    return 0
+    return out
+
+
+# --- creddata-dev ------------------------------------------------------------------------------
+def creddata_dir() -> Path:
+    """$CREDDATA_DEV, else ``../shared/creddata-dev`` beside the checkout (or a worktree's parent)."""
+    env = os.environ.get("CREDDATA_DEV")
+    if env:
+        return Path(env)
+    for base in (repos.ROOT.parent, repos.ROOT.parent.parent):
+        if (base / "shared" / "creddata-dev" / "corpus.tar.gz").is_file():
+            return base / "shared" / "creddata-dev"
+    return repos.ROOT.parent / "shared" / "creddata-dev"
+
+
+def _scorer(corpus: Path) -> ModuleType:
+    sys.path.insert(0, str(corpus))  # score.py imports its findings.py
+    spec = importlib.util.spec_from_file_location("creddata_score", corpus / "score.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _unpacked(corpus: Path) -> Path:
+    """The corpus tree, unpacked once into bench/.cache (outside any git work tree's index)."""
+    dest = repos.CACHE / "creddata-dev"
+    stamp = dest / ".source"
+    source = f"{corpus.resolve()} {(corpus / 'corpus.tar.gz').stat().st_mtime_ns}"
+    if not (stamp.is_file() and stamp.read_text() == source):
+        import shutil
+
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir(parents=True)
+        with tarfile.open(corpus / "corpus.tar.gz") as tar:
+            tar.extractall(dest, filter="data")
+        stamp.write_text(source)
+    return dest / "data"
+
+
+def creddata(args: argparse.Namespace) -> str:
+    corpus: Path = args.creddata
+    if not (corpus / "corpus.tar.gz").is_file():
+        msg = f"creddata-dev: not found at {corpus} (set --creddata or CREDDATA_DEV)"
+        print(msg)
+        return msg
+    score = _scorer(corpus)
+    meta = str(corpus / "meta")
+    root = _unpacked(corpus)
+    rows: list[list[object]] = []
+    results: dict[str, dict[str, Any]] = {}
+    hits: dict[str, set[tuple[str, int]]] = {}
+    for name in args.tools.split(","):
+        res = peers.scan(name, "dir", root, timeout=args.timeout)
+        if not res.ok:
+            rows.append([name, "-", "-", "-", "-", "-", "-", f"{res.wall:.2f}", res.error])
+            continue
+        found = [(f.path, f.line, f.rule) for f in res.findings]
+        r = score.score_creddata(found, str(root), meta, "secrets", args.show_misses)
+        results[name] = r
+        hits[name] = {(f.path, f.line) for f in res.findings}
+        rows.append(
+            [
+                name,
+                f"{r['precision']:.3f}",
+                f"{r['recall']:.3f}",
+                f"{r['f1']:.3f}",
+                r["tp"],
+                r["fp"],
+                r["fn"],
+                f"{res.wall:.2f}",
+                "",
+            ]
+        )
+    head = ["tool", "precision", "recall", "F1", "TP", "FP", "FN", "wall s", "note"]
+    parts = ["creddata-dev (profile secrets)\n\n" + table.render(head, rows)]
+    if results:
+        parts.append(_by_category(results))
+    if "credmigrate" in results:
+        parts.append(_confidence_levels(args, root, score, meta))
+        if args.show_misses:
+            parts.append(_misses(results["credmigrate"], hits["credmigrate"], score, meta, args))
+    out = "\n\n".join(parts)
+    print(out)
+    return out
+
+
+def _by_category(results: dict[str, dict[str, Any]]) -> str:
+    """Recall per CredData category (TP/positives) and false positives per category."""
+    first = next(iter(results.values()))
+    cats = list(first["recall_by_category"])
+    rows = []
+    for cat in cats:
+        total = first["recall_by_category"][cat][1]
+        cells = []
+        for r in results.values():
+            got = r["recall_by_category"].get(cat, [0, total])[0]
+            fp = r["fp_by_category"].get(cat, 0)
+            cells.append(f"{got}/{total}" + (f" +{fp}" if fp else ""))
+        rows.append([cat, *cells])
+    legend = "cell = positives found / positives in the category, +N false positives in it"
+    return table.render(["category", *results], rows) + "\n" + legend
+
+
+def _confidence_levels(args: argparse.Namespace, root: Path, score: ModuleType, meta: str) -> str:
+    """credmigrate's precision/recall at each --min-confidence level (what the levels mean)."""
+    import json
+    import subprocess
+    import tempfile
+
+    rows = []
+    for level in ("high", "medium", "low"):
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+            out = Path(tmp) / "f.json"
+            argv = [str(peers.CREDMIGRATE_EXE[0]), "scan", ".", "--no-progress", "--format"]
+            argv += ["json", "--min-confidence", level, "-o", str(out)]
+            subprocess.run(argv, cwd=root, capture_output=True, timeout=args.timeout)
+            data = json.loads(out.read_text()) if out.exists() else {"findings": []}
+        found = [(f["path"], int(f["line"]), f["rule_id"]) for f in data["findings"]]
+        r = score.score_creddata(found, str(root), meta, "secrets", 0)
+        rows.append([level, f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['f1']:.3f}"])
+    head = ["credmigrate --min-confidence", "precision", "recall", "F1"]
+    return table.render(head, rows)
+
+
+def _misses(
+    r: dict[str, Any],
+    found: set[tuple[str, int]],
+    score: ModuleType,
+    meta: str,
+    args: argparse.Namespace,
+) -> str:
+    """credmigrate's missed positive units and false-positive units: file:lines [categories]."""
+    units, _ = score.load_creddata_units(meta, "secrets")
+    lines_in: dict[str, set[int]] = defaultdict(set)
+    for p, ln in found:
+        lines_in[p].add(ln)
+    fps = sorted(
+        f"{k[0]}:{k[1]}-{k[2]} {sorted(u['cats'])}"
+        for k, u in units.items()
+        if "T" not in u["labels"] and any(k[1] <= ln <= k[2] for ln in lines_in.get(k[0], ()))
+    )
+    misses = r.get("sample_misses", [])
+    lines = [f"credmigrate misses (first {args.show_misses}):", *(f"  {m}" for m in misses)]
+    lines += [f"credmigrate false positives ({len(fps)}):", *(f"  {m}" for m in fps)]
+    return "\n".join(lines)
 
 
 def breakdown(per_tool: dict[str, dict[str, FileScore]], truth: dict[str, Truth]) -> str:

@@ -201,7 +201,7 @@ def _cases() -> dict[str, Case]:
         "scripts/call.sh",
         f"curl -H 'Authorization: Basic {basic}' https://api.example.com\n",
         basic,
-        "authorization-header",
+        "basic-auth-header",
     )
     bearer = t(40, "bearer", URLSAFE)
     add(

@@ -43,6 +43,14 @@ def _windows(start: int, end: int, positions: list[int]) -> list[tuple[int, int]
     return out
 
 
+def _after_name(m: re.Match[str], line: str, text: str) -> str:
+    """The part of the line after the secret's name: ``process.env.X = '...'`` assigns a literal,
+    ``password = process.env.X`` looks one up."""
+    if "name" not in m.re.groupindex or m.group("name") is None or text is not line:
+        return line
+    return line[m.end("name") :]
+
+
 class Detector:
     """Runs a rule set over file contents. Cheap to build; rebuild one per worker process."""
 
@@ -87,6 +95,7 @@ class Detector:
             self.rules[ri].id for ri in (*self._path_scoped, *self._keyword_scoped)
         )
         self._path_only = [r for r in self.rules if r.path and not r.regex]
+        self._generic_ids = frozenset(r.id for r in self.rules if r.generic)
 
     @classmethod
     def default(cls, config: Config | None = None) -> Detector:
@@ -113,9 +122,11 @@ class Detector:
         from credmigrate.detect import (
             ds_adapter,
             python_ast,  # noqa: F401  (imported lazily elsewhere)
+            scoring,
         )
 
         ds_adapter.warm()
+        scoring.warm()
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -187,7 +198,7 @@ class Detector:
             findings.extend(self._scan_multiline(path, data, multiline))
         if not findings:
             return findings
-        findings = matching.dedupe(findings, self._scoped_ids)
+        findings = matching.dedupe(findings, self._scoped_ids, self._generic_ids)
         if path.endswith((".py", ".pyw")):
             from credmigrate.detect import python_ast
 
@@ -311,7 +322,11 @@ class Detector:
             return None
         if rule.entropy and filters.shannon_entropy(secret) < rule.entropy:
             return None
-        named = rule.generic and "name" in m.re.groupindex and bool(m.group("name"))
+        named = rule.generic and (
+            ("name" in m.re.groupindex and bool(m.group("name")))
+            or "header" in rule.tags
+            or "password" in rule.tags
+        )
         if filters.reject_reason(secret, rule.generic, named):
             return None
         if rule.generic and "name" in m.re.groupindex:
@@ -320,20 +335,38 @@ class Detector:
                 return None
         if (
             rule.generic
-            and filters.line_is_env_lookup(line)
+            and filters.line_is_env_lookup(_after_name(m, line, text))
             and not matching.literal_fallback(line)
         ):
             return None
+        if rule.generic and "name" in m.re.groupindex and filters.same_as_user(secret, line):
+            return None
+        if rule.generic:
+            nl = text.find("\n", m.end())
+            quoted = "q" in m.re.groupindex and m.group("q") is not None
+            if filters.partial_value(text[m.end() : len(text) if nl == -1 else nl], quoted):
+                return None
         if matching.allowed(rule, path, secret, m.group(0), line):
             return None
+        if "basic-auth" in rule.tags and filters.basic_auth_reason(secret):
+            return None
         confidence = rule.confidence
-        if rule.generic and filters.low_signal_path(path):
-            # Docs, tests and examples are full of sample passwords; a provider key there is
-            # still reported, a name = value guess only when asked for (--min-confidence low).
-            confidence = Confidence.LOW
+        if rule.generic:
+            from credmigrate.detect import scoring  # loaded on the first generic candidate
+
+            name = m.group("name") if "name" in m.re.groupindex else None
+            scored = scoring.confidence(
+                scoring.Candidate(name or "", secret, path, line, rule.tags, rule.id, line_no),
+                rule.confidence,
+            )
+            if scored is None:
+                return None
+            confidence = scored
         if matching.CONF_ORDER[confidence] < matching.CONF_ORDER[self.min_confidence]:
             return None
         if rule.generic:
+            # last: importing detect-secrets costs more than a whole hook run on a clean commit,
+            # so only a candidate that would be reported pays for it
             from credmigrate.detect import ds_adapter
 
             if ds_adapter.reject_reason(secret, line):

@@ -51,24 +51,35 @@ def allowed(rule: Rule, path: str, secret: str, match: str, line: str) -> bool:
     return False
 
 
-def _rank(f: Finding, scoped: frozenset[str]) -> tuple[int, int]:
-    return (CONF_ORDER[f.confidence], f.rule_id in scoped)
+def _rank(f: Finding, scoped: frozenset[str], generic: frozenset[str]) -> tuple[int, int, int]:
+    return (f.rule_id not in generic, CONF_ORDER[f.confidence], f.rule_id in scoped)
 
 
-def dedupe(findings: list[Finding], scoped: frozenset[str]) -> list[Finding]:
-    """One finding per secret occurrence: the most specific (highest-confidence) rule wins."""
+def dedupe(
+    findings: list[Finding], scoped: frozenset[str], generic: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """One finding per secret occurrence: a provider rule beats a generic one, then the
+    highest-confidence rule wins.
+
+    ``generic``: ids of the name = value heuristics; without it, every finding below ``high``
+    counts as generic.
+    """
+
+    def is_generic(f: Finding) -> bool:
+        return f.rule_id in generic if generic else _is_generic(f)
+
     best: dict[tuple[int, int, str], Finding] = {}
     for f in findings:
         key = (f.span.line, f.span.column, f.secret)
         cur = best.get(key)
-        if cur is None or _rank(f, scoped) > _rank(cur, scoped):
+        if cur is None or _rank(f, scoped, generic) > _rank(cur, scoped, generic):
             best[key] = f
     # a generic match that contains a provider match at the same place is redundant
     out = list(best.values())
-    spans = [(f.span.line, f.span.column, f.span.end_column, f) for f in out if not _is_generic(f)]
+    spans = [(f.span.line, f.span.column, f.span.end_column, f) for f in out if not is_generic(f)]
     result = []
     for f in out:
-        if _is_generic(f) and any(
+        if is_generic(f) and any(
             ln == f.span.line and c < f.span.end_column and f.span.column < e and g is not f
             for ln, c, e, g in spans
         ):
