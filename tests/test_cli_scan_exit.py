@@ -145,7 +145,7 @@ def test_real_process_default_path_is_cwd_and_no_color_off_a_tty(tmp_path: Path)
     assert "\x1b[" not in out.stdout  # stdout is a pipe, not a TTY
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "html"])
 def test_scan_path_never_imports_boto3_or_libcst(tmp_path: Path, fmt: str) -> None:
     root = _tree(tmp_path, secret=True)
     (root / "settings.py").write_text(f'DB_PASSWORD = "{fakes.password("imp")}"\n')

@@ -52,6 +52,6 @@ def test_rendering_is_deterministic(fmt: str) -> None:
 
 def test_unknown_format_is_a_usage_error() -> None:
     with pytest.raises(UsageError) as info:
-        render(ScanResult(()), "html")
+        render(ScanResult(()), "xml")
     assert info.value.exit_code == ExitCode.USAGE
-    assert "text, json, sarif, junit" in info.value.message
+    assert "text, json, sarif, junit, html" in info.value.message

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from credmigrate.findings.model import ScanResult
     from credmigrate.sources.trusted import GateInputs
 
-FORMATS = ("text", "json", "sarif", "junit")
+FORMATS = ("text", "json", "sarif", "junit", "html")
 
 
 @click.command()
@@ -165,6 +165,7 @@ def scan(
         update_baseline=update_baseline,
         show_secrets=show_secrets,
         color=color,
+        source=_describe(roots, history=history or bool(branches), since=since, staged=staged),
     )
     if staged and code == ExitCode.FINDINGS:
         from credmigrate.sources.staged import HOOK_HINT
@@ -223,6 +224,7 @@ def finish(
     update_baseline: Path | None,
     show_secrets: bool,
     color: bool | None,
+    source: str = "",
 ) -> int:
     """Apply the baseline, render the report, choose the exit code (shared by every scan mode)."""
     from dataclasses import replace
@@ -255,6 +257,7 @@ def finish(
         show_secrets=show_secrets,
         color=use_color,
         rules=assemble(Path(p) for p in config.extra_rules),
+        source=source,
     )
     if output is not None:
         _write_output(output, text)
@@ -267,6 +270,18 @@ def finish(
     if result.errors:
         return int(ExitCode.BAD_INPUT)
     return int(ExitCode.FINDINGS if result.findings else ExitCode.CLEAN)
+
+
+def _describe(roots: list[Path], *, history: bool, since: str | None, staged: bool) -> str:
+    """What a scan covered, in words, for the HTML report's heading."""
+    where = ", ".join(p.resolve().name or str(p) for p in roots)
+    if staged:
+        return "staged changes"
+    if history:
+        return f"git history of {where}" + (f" since {since}" if since else "")
+    if since:
+        return f"commits since {since} in {where}"
+    return f"working tree of {where}"
 
 
 def _write_output(path: Path, text: str) -> None:

@@ -1,4 +1,4 @@
-"""Report renderers: ``text``, ``json``, ``sarif`` and ``junit``.
+"""Report renderers: ``text``, ``json``, ``sarif``, ``junit`` and ``html``.
 
 Every format shows only the redacted preview of a secret; the value itself appears only with
 ``show_secrets=True`` (the CLI's ``--show-secrets``). Output is ordered by
@@ -16,7 +16,7 @@ from credmigrate.findings.model import ScanResult
 if TYPE_CHECKING:
     from credmigrate.report.sarif import RuleLike
 
-FORMATS = ("text", "json", "sarif", "junit")
+FORMATS = ("text", "json", "sarif", "junit", "html")
 
 
 def render(
@@ -26,11 +26,13 @@ def render(
     show_secrets: bool = False,
     color: bool = False,
     rules: Sequence[RuleLike] = (),
+    source: str = "",
 ) -> str:
     """Render ``result`` in format ``fmt`` (one of :data:`FORMATS`).
 
     ``color`` applies to ``text`` only; ``rules`` supplies SARIF rule metadata (rules the findings
-    name but ``rules`` lacks are described from the findings themselves).
+    name but ``rules`` lacks are described from the findings themselves); ``source`` says what
+    was scanned, for the ``html`` report's heading.
     """
     # Each format is imported when asked for: the hook renders text only, and start-up counts.
     if fmt == "text":
@@ -49,6 +51,10 @@ def render(
         from credmigrate.report.junit import render_junit
 
         return render_junit(result, show_secrets=show_secrets)
+    if fmt == "html":
+        from credmigrate.report.html import render_scan_html
+
+        return render_scan_html(result, show_secrets=show_secrets, source=source)
     raise UsageError(f"unknown report format {fmt!r} (choose from {', '.join(FORMATS)})")
 
 
