@@ -48,7 +48,12 @@ def test_history_secrets_go_on_the_rotation_list_and_the_purge_file(
     )
     md = (repo.path / ".credmigrate/migration-report.md").read_text()
     assert "git filter-repo --replace-text" in md
-    for text in (md, json.dumps(report), (repo.path / ".credmigrate/journal.json").read_text()):
+    assert "## Cost estimate" in md and report["cost"]["monthly_usd"] == 0.4
+    html = (repo.path / ".credmigrate/migration-report.html").read_text()  # the twin
+    assert report["secrets"][0]["arn"] in html and "only in git history" in html
+    assert "svc.py" in html and "get_secret(" in html  # the rewrite's diff
+    journal = (repo.path / ".credmigrate/journal.json").read_text()
+    for text in (md, html, json.dumps(report), journal):
         assert live_pw not in text and old_token not in text
     purge = Path(report["purge"]["replace_text_file"])
     assert purge.parent == purge_dir

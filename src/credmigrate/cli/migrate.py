@@ -266,7 +266,8 @@ def migrate(
     click.echo(
         f"credmigrate: {r.count('created')} created, {r.count('unchanged')} unchanged, "
         f"{r.count('updated')} updated; {len(r.rewritten)} file(s) rewritten; "
-        f"{len(plan.flagged)} need a human; report: {out.report_md}",
+        f"{len(plan.flagged)} need a human; report: {out.report_md} "
+        f"(and {out.report_html.name} beside it)",
         err=True,
     )
     if out.purge_file is not None:

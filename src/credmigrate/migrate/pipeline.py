@@ -48,6 +48,7 @@ class Outcome:
     result: ApplyResult
     report_md: Path
     report_json: Path
+    report_html: Path
     purge_file: Path | None
     resumed: int = 0  # secrets an interrupted earlier run had already stored
 
@@ -142,7 +143,12 @@ def state_dir(root: Path) -> Path:
 
 def execute(req: MigrateRequest, plan: Plan, findings: Sequence[Finding]) -> Outcome:
     """Upload, verify, rewrite, report. Raises before touching any source file on failure."""
-    from credmigrate.migrate.report import build_report, write_purge_file, write_report
+    from credmigrate.migrate.report import (
+        build_report,
+        rewrite_diffs,
+        write_purge_file,
+        write_report,
+    )
 
     store = SecretStore(replace(req.store, region=plan.options.region))
     state = state_dir(req.root)
@@ -159,8 +165,8 @@ def execute(req: MigrateRequest, plan: Plan, findings: Sequence[Finding]) -> Out
         # The report covers every secret this repository's migration has handled, across runs.
         everything = ApplyResult(list(journal.entries.values()), result.rewritten, result.calls)
         report = build_report(plan, everything, purge)
-        md, js = write_report(req.report_dir or state, report)
-    return Outcome(result, md, js, purge, resumed)
+        md, js, html = write_report(req.report_dir or state, report, rewrite_diffs(plan))
+    return Outcome(result, md, js, html, purge, resumed)
 
 
 def env_region() -> str | None:

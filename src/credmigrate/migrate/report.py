@@ -1,4 +1,4 @@
-"""The report written after a migration: markdown for people, JSON for tools.
+"""The report written after a migration: markdown and HTML for people, JSON for tools.
 
 It lists what was created, what was rewritten, what needs a human, and what to rotate (every
 migrated secret was exposed in git, so it is on the rotation list too). Purging history needs
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from credmigrate.migrate.policy import render_policy
 
 REPORT_MD = "migration-report.md"
 REPORT_JSON = "migration-report.json"
+REPORT_HTML = "migration-report.html"
 
 
 def build_report(plan: Plan, result: ApplyResult, purge_file: Path | None) -> dict[str, Any]:
@@ -56,6 +57,7 @@ def build_report(plan: Plan, result: ApplyResult, purge_file: Path | None) -> di
         "needs_human": [asdict(f) for f in plan.flagged],
         "rotate": rotation,
         "iam_policy": plan.policy(exact_arns=arns),
+        "cost": {"monthly_usd": plan.cost().total_usd, "text": plan.cost().render()},
         "calls": result.calls,
         "purge": {
             "replace_text_file": str(purge_file) if purge_file else "",
@@ -102,6 +104,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         "```",
         "",
     ]
+    if report.get("cost"):
+        out += ["## Cost estimate", "", report["cost"]["text"], ""]
     purge = report["purge"]
     if purge["replace_text_file"]:
         out += [
@@ -119,11 +123,22 @@ def render_markdown(report: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def write_report(report_dir: Path, report: dict[str, Any]) -> tuple[Path, Path]:
-    md, js = report_dir / REPORT_MD, report_dir / REPORT_JSON
+def rewrite_diffs(plan: Plan) -> dict[str, str]:
+    """Each rewritten file's unified diff (the codemod redacts values in diffs)."""
+    return {o.path: o.diff for o in plan.outcomes if o.diff}
+
+
+def write_report(
+    report_dir: Path, report: dict[str, Any], diffs: Mapping[str, str] | None = None
+) -> tuple[Path, Path, Path]:
+    """Write the JSON, Markdown and HTML reports side by side; return (md, json, html)."""
+    from credmigrate.report.html import render_migration_html
+
+    md, js, html = report_dir / REPORT_MD, report_dir / REPORT_JSON, report_dir / REPORT_HTML
     atomic_write(js, json.dumps(report, indent=2, sort_keys=True) + "\n")
     atomic_write(md, render_markdown(report))
-    return md, js
+    atomic_write(html, render_migration_html(report, diffs or {}))
+    return md, js, html
 
 
 def _inside(path: Path, root: Path) -> bool:
