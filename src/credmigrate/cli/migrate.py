@@ -152,6 +152,9 @@ def _hold_lock(root: Path, wait: float) -> None:
     metavar="SECONDS",
     help="Wait this long for another migrate of the same repository to finish, then exit 3.",
 )
+@click.option(
+    "--no-progress", is_flag=True, help="No progress bars (shown only on a TTY, not in CI)."
+)
 def migrate(
     path: Path,
     yes: bool,
@@ -179,6 +182,7 @@ def migrate(
     config_path: Path | None,
     show_secrets: bool,
     lock_wait: float = 5.0,
+    no_progress: bool = False,
 ) -> int:
     """Move the secrets found in PATH to AWS Secrets Manager and rewrite code to fetch them.
 
@@ -229,16 +233,18 @@ def migrate(
             update_existing=update_existing,
             allow_dirty=allow_dirty,
             writes_per_second=writes_per_second,
+            progress=not no_progress,
         ),
         history=not no_history,
         saved_plan=plan_in,
         report_dir=report_dir,
         purge_dir=purge_file_dir,
         lock_wait=lock_wait,
+        progress=not no_progress,
     )
     if not dry_run:  # one run at a time, from the scan to the report
         _hold_lock(root, lock_wait)
-    scanned = collect_findings(root, config, req.history)
+    scanned = collect_findings(root, config, req.history, progress=req.progress)
     for note in scanned.notes:
         click.echo(f"credmigrate: note: {note}", err=True)
     plan = make_plan(req, scanned)

@@ -85,7 +85,7 @@ FORMATS = ("text", "json", "sarif", "junit", "html")
 )
 @click.option("--staged", is_flag=True, help="Scan staged content; only added lines count.")
 @click.option(
-    "--no-progress", is_flag=True, help="No progress line (shown only on a TTY, not in CI)."
+    "--no-progress", is_flag=True, help="No progress bar (shown only on a TTY, not in CI)."
 )
 def scan(
     paths: tuple[Path, ...],

@@ -32,6 +32,7 @@ from credmigrate.migrate.journal import (
     Journal,
 )
 from credmigrate.migrate.plan import Plan, SecretPlan
+from credmigrate.sources.progress import NO_TASK, Bars, progress_bars
 from credmigrate.store.secrets_manager import BATCH, RemoteSecret, SecretStore, check_size
 
 _T = TypeVar("_T")
@@ -45,6 +46,7 @@ class ApplyOptions:
     allow_dirty: bool = False
     writes_per_second: float = WRITES_PER_SECOND
     max_workers: int = MAX_WORKERS
+    progress: bool = False  # upload/verify bars on a terminal (never under CI or off a TTY)
 
 
 @dataclass
@@ -127,9 +129,12 @@ class _Uploader:
     different (rate-limited), read back everything written (batched) and compare."""
 
     def __init__(
-        self, plan: Plan, store: SecretStore, journal: Journal, opts: ApplyOptions
+        self, plan: Plan, store: SecretStore, journal: Journal, opts: ApplyOptions, bars: Bars
     ) -> None:
         self.plan, self.store, self.journal, self.opts = plan, store, journal, opts
+        self.bars = bars
+        self.uploaded = bars.task("upload", total=len(plan.secrets), unit="secrets")
+        self.verified = NO_TASK  # a real bar once the uploads are done and the count known
         self.limiter = RateLimiter(opts.writes_per_second)
         self.stop = threading.Event()
         self.entries: dict[str, Entry] = {}
@@ -203,6 +208,7 @@ class _Uploader:
         with self._lock:
             self.entries[entry.name] = entry
         self.journal.record(entry)
+        self.uploaded.advance()
 
     def _existing(self, sp: SecretPlan, value: str, remote: RemoteSecret, entry: Entry) -> None:
         entry.arn, entry.version_id = remote.arn, remote.version_id
@@ -243,6 +249,7 @@ class _Uploader:
                 )
             entry.verified = True
             self.journal.record(entry)
+            self.verified.advance()
             if o.rotation_lambda and o.rotate_after_days:
                 self.limiter.wait()
                 self.store.rotate(name, o.rotation_lambda, o.rotate_after_days)
@@ -268,10 +275,13 @@ def apply_plan(
         check_size(sp.name, plan.values[sp.name])
     result = ApplyResult()
     journal.set_state("uploading")
-    up = _Uploader(plan, store, journal, opts)
     workers = max(1, min(opts.max_workers, len(plan.secrets)))
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with (
+            progress_bars(opts.progress) as bars,
+            ThreadPoolExecutor(max_workers=workers) as pool,
+        ):
+            up = _Uploader(plan, store, journal, opts, bars)
             try:
                 # Small batches keep every worker busy; one BatchGetSecretValue call each.
                 size = max(1, min(BATCH, -(-len(plan.secrets) // workers)))
@@ -280,6 +290,7 @@ def apply_plan(
                 t1 = time.perf_counter()
                 written = [n for n, e in up.entries.items() if e.outcome in (CREATED, UPDATED)]
                 if not up.errors:
+                    up.verified = bars.task("verify", total=len(written), unit="secrets")
                     up._run(pool, up.verify, _batches(sorted(written), BATCH))
                 result.seconds = {"upload": t1 - t0, "verify": time.perf_counter() - t1}
             except BaseException:  # Ctrl-C: queued uploads return at once; the journal stays

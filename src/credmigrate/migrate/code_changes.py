@@ -39,16 +39,30 @@ def replacements(groups: Sequence[Group], names: Mapping[str, str]) -> list[Repl
 
 
 def plan_code_changes(
-    root: Path | None, groups: Sequence[Group], names: Mapping[str, str], config: Config
+    root: Path | None,
+    groups: Sequence[Group],
+    names: Mapping[str, str],
+    config: Config,
+    *,
+    progress: bool = False,
 ) -> tuple[list[RewriteOutcome], bool]:
-    """The codemod's outcomes for these secrets; ``(outcomes, codemod_available)``."""
+    """The codemod's outcomes for these secrets; ``(outcomes, codemod_available)``.
+
+    With ``progress``, a bar counts the files parsed (on a terminal only).
+    """
     if root is None or not groups:
         return [], root is not None
     try:
         from credmigrate.rewrite import project
     except ImportError:
         return [], False
-    outcomes = list(project.plan_rewrites(root, replacements(groups, names), config))
+    from credmigrate.sources.progress import progress_bars
+
+    with progress_bars(progress) as bars:
+        task = bars.task("rewrite", unit="files")
+        outcomes = list(
+            project.plan_rewrites(root, replacements(groups, names), config, progress=task)
+        )
     if any(o.status == RewriteStatus.REWRITTEN for o in outcomes):
         outcomes += project.accessor_replacement_files(root, config, sorted(names.values()))
     return outcomes, True

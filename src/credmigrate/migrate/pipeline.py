@@ -35,6 +35,7 @@ class MigrateRequest:
     report_dir: Path | None = None
     purge_dir: Path | None = None
     lock_wait: float = DEFAULT_WAIT  # seconds to wait for another run's lock before exit 3
+    progress: bool = False  # progress bars for the history scan and the codemod (TTY only)
 
 
 @dataclass
@@ -53,7 +54,9 @@ class Outcome:
     resumed: int = 0  # secrets an interrupted earlier run had already stored
 
 
-def collect_findings(root: Path, config: Config, history: bool) -> Scanned:
+def collect_findings(
+    root: Path, config: Config, history: bool, *, progress: bool = False
+) -> Scanned:
     """Live findings from the working tree, plus history-only ones from git history."""
     from credmigrate.sources.worktree import scan_worktree
 
@@ -66,7 +69,7 @@ def collect_findings(root: Path, config: Config, history: bool) -> Scanned:
         else:
             from credmigrate.sources.history import scan_history
 
-            hist = scan_history(root, config)
+            hist = scan_history(root, config, progress=progress)
             notes.extend(hist.notes)
             notes.extend(f"history error: {e}" for e in hist.errors)
             live = {f.fingerprint for f in findings}
@@ -114,7 +117,9 @@ def make_plan(req: MigrateRequest, scanned: Scanned) -> Plan:
         except UnicodeDecodeError:
             raise BadInputError(f"cannot read plan {req.saved_plan}: not UTF-8") from None
         options = saved.options
-    plan = build_plan(scanned.findings, req.config, req.root.name, options, root=req.root)
+    plan = build_plan(
+        scanned.findings, req.config, req.root.name, options, root=req.root, progress=req.progress
+    )
     if saved is not None and (
         saved.secrets != plan.secrets
         or saved.source_digest != plan.source_digest

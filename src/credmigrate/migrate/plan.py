@@ -209,8 +209,12 @@ def build_plan(
     repo_name: str,
     options: PlanOptions,
     root: Path | None = None,
+    *,
+    progress: bool = False,
 ) -> Plan:
     """Group live findings into secrets, name them, and (with ``root``) plan the code changes.
+
+    ``progress`` shows a bar while the codemod plans the rewrites (on a terminal only).
 
     History-only findings go on the rotation list. Deterministic for the same input.
     """
@@ -254,7 +258,7 @@ def build_plan(
         for f in sorted(findings, key=lambda f: f.sort_key())
         if f.status == Status.HISTORY_ONLY and f.secret not in live_values
     )
-    outcomes, available = plan_code_changes(root, groups, names, config)
+    outcomes, available = plan_code_changes(root, groups, names, config, progress=progress)
     flagged = flagged_from(outcomes, groups, names, available)
     rewrite_paths = tuple(
         sorted(o.path for o in outcomes if o.status == RewriteStatus.REWRITTEN and o.diff)

@@ -16,7 +16,7 @@ import re
 import sys
 import tempfile
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path, PurePosixPath
@@ -27,6 +27,8 @@ from credmigrate.findings.model import Replacement, RewriteOutcome, RewriteStatu
 from credmigrate.rewrite import deps
 from credmigrate.rewrite.accessor import render_accessor
 from credmigrate.rewrite.text import is_test_path, unified_diff
+from credmigrate.sources.progress import NO_TASK
+from credmigrate.sources.progress import Task as ProgressTask
 
 PARALLEL_MIN_FILES = 8
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -72,9 +74,17 @@ def _work(task: Task) -> RewriteOutcome:
 
 
 def plan_rewrites(
-    root: Path, replacements: Sequence[Replacement], config: Config, *, jobs: int = 0
+    root: Path,
+    replacements: Sequence[Replacement],
+    config: Config,
+    *,
+    jobs: int = 0,
+    progress: ProgressTask = NO_TASK,
 ) -> list[RewriteOutcome]:
-    """One outcome per file that holds a replacement, sorted by path; never raises for a file."""
+    """One outcome per file that holds a replacement, sorted by path; never raises for a file.
+
+    ``progress`` is told how many Python files the codemod will parse, then each one done.
+    """
     by_path: dict[str, list[Replacement]] = {}
     for rep in replacements:
         if rep.finding.status == Status.HISTORY_ONLY:
@@ -110,7 +120,8 @@ def plan_rewrites(
             )
             continue
         tasks.append((path, source, tuple(reps), accessor))
-    outcomes.extend(_run(tasks, jobs or config.jobs or os.cpu_count() or 1))
+    progress.grow(len(tasks))
+    outcomes.extend(_run(tasks, jobs or config.jobs or os.cpu_count() or 1, progress))
     return sorted(outcomes, key=lambda o: o.path)
 
 
@@ -121,16 +132,24 @@ def _pool_context() -> multiprocessing.context.BaseContext | None:
     return None  # macOS/Windows: the platform default (spawn), each worker imports libcst
 
 
-def _run(tasks: list[Task], workers: int) -> list[RewriteOutcome]:
+def _counted(outcomes: Iterable[RewriteOutcome], progress: ProgressTask) -> list[RewriteOutcome]:
+    out: list[RewriteOutcome] = []
+    for o in outcomes:
+        out.append(o)
+        progress.advance()
+    return out
+
+
+def _run(tasks: list[Task], workers: int, progress: ProgressTask) -> list[RewriteOutcome]:
     if len(tasks) < PARALLEL_MIN_FILES or workers <= 1:
-        return [_work(t) for t in tasks]
+        return _counted(map(_work, tasks), progress)
     import credmigrate.rewrite.codemod  # noqa: F401  (once here, not once per worker: ~1 s of CPU each)
 
     workers = min(workers, len(tasks))
     chunk = max(1, len(tasks) // (workers * 4))
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            return list(pool.map(_work, tasks, chunksize=chunk))
+            return _counted(pool.map(_work, tasks, chunksize=chunk), progress)
     except (BrokenProcessPool, OSError):  # a worker died or no processes allowed: go serial
         return [_work(t) for t in tasks]
 

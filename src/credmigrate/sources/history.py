@@ -29,7 +29,7 @@ from credmigrate.sources.blobscan import (
 from credmigrate.sources.git.parse import GITLINK_MODE, CommitHeader
 from credmigrate.sources.git.repo import GitRepo, open_repo
 from credmigrate.sources.linegate import ClassKey, PathClasses
-from credmigrate.sources.progress import Progress
+from credmigrate.sources.progress import Task, progress_bars
 
 
 @dataclass
@@ -46,7 +46,7 @@ def _walk(
     config: Config,
     classes: PathClasses,
     scanner: BlobScanner,
-    progress: Progress,
+    progress: Task,
     errors: list[str],
     head_blobs: set[str],
 ) -> _Walk:
@@ -60,8 +60,7 @@ def _walk(
         if isinstance(item, CommitHeader):
             walk.commits.append((item.sha, item.author, item.date))
             cidx += 1
-            progress.commits += 1
-            progress.show()
+            progress.note(f"{cidx + 1:,} commits")
             continue
         if item.new_mode == GITLINK_MODE:
             walk.submodules.add(item.path)
@@ -90,7 +89,7 @@ def _walk(
                 continue
             keys.add(key)
         scanner.add(BlobJob(item.new_blob, path, full=item.new_blob in head_blobs))
-        progress.queued += 1
+        progress.grow()
     return walk
 
 
@@ -127,17 +126,17 @@ def scan_history(
         notes.append("the stash (refs/stash) is not scanned; unreachable objects never are")
     detector = detector_factory(config)
     classes = PathClasses(detector)
-    bar = Progress(progress)
     head_tree = _head_tree(repo)
-    scanner = BlobScanner(
-        repo, config, jobs, detector_factory, on_progress=bar.blobs_done, gate=True
-    )
-    try:
-        walk = _walk(repo, revs, config, classes, scanner, bar, errors, set(head_tree))
-        result = scanner.finish()
-    finally:
-        scanner.close()
-        bar.end()
+    with progress_bars(progress) as bars:
+        bar = bars.task("history", unit="blobs")
+        scanner = BlobScanner(
+            repo, config, jobs, detector_factory, on_progress=bar.advance, gate=True
+        )
+        try:
+            walk = _walk(repo, revs, config, classes, scanner, bar, errors, set(head_tree))
+            result = scanner.finish()
+        finally:
+            scanner.close()
     _rescan_shared(repo, config, jobs, detector_factory, walk, classes, result)
     live = _live_secrets(repo, config, walk, result, detector_factory, head_tree)
     findings = _map_back(repo, walk, result, classes, live)

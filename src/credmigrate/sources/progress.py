@@ -1,36 +1,83 @@
-"""A one-line progress counter for long scans."""
+"""Progress bars for long runs: history scans, org scans, and migrate's upload/verify/rewrite.
+
+Shown only when asked for, on a terminal (stderr is a TTY) and not under ``CI``; otherwise every
+call is a no-op and the bar library is never imported (the pre-commit hook never pays for it).
+Usage::
+
+    with progress_bars(enabled) as bars:
+        task = bars.task("history", unit="blobs")   # total unknown yet
+        task.grow(10)                               # 10 more to do
+        task.advance()                              # one done
+
+The drawing lives in :mod:`credmigrate.sources.progress_rich`, the only module importing rich.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol, TextIO
 
 
-class Progress:
-    """A one-line counter on stderr, only on a TTY and never under CI."""
+class Task(Protocol):
+    def advance(self, n: int = 1) -> None:
+        """Mark ``n`` more items done."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI")
-        self.commits = self.queued = self.done = 0
-        self._last = 0.0
+    def grow(self, n: int = 1) -> None:
+        """Add ``n`` items to the total (for work discovered as it goes)."""
 
-    def blobs_done(self, n: int) -> None:
-        self.done += n
-        self.show()
+    def note(self, text: str) -> None:
+        """Show a short status next to the bar (e.g. "1,204 commits")."""
 
-    def show(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if not self.enabled or (not force and now - self._last < 0.2):
-            return
-        self._last = now
-        sys.stderr.write(
-            f"\rcredmigrate: history: {self.commits} commits, "
-            f"{self.done}/{self.queued} blobs scanned "
-        )
-        sys.stderr.flush()
 
-    def end(self) -> None:
-        if self.enabled:
-            self.show(force=True)
-            sys.stderr.write("\n")
+class Bars(Protocol):
+    def task(self, label: str, *, total: int | None = None, unit: str = "items") -> Task:
+        """A new bar; ``total`` None until :meth:`Task.grow` gives it one."""
+
+
+class _NullTask:
+    def advance(self, n: int = 1) -> None:
+        pass
+
+    def grow(self, n: int = 1) -> None:
+        pass
+
+    def note(self, text: str) -> None:
+        pass
+
+
+class _NullBars:
+    def task(self, label: str, *, total: int | None = None, unit: str = "items") -> Task:
+        return NO_TASK
+
+
+NO_TASK: Task = _NullTask()
+NO_BARS: Bars = _NullBars()
+
+
+def wanted(enabled: bool = True, stream: TextIO | None = None) -> bool:
+    """Whether bars would be drawn: asked for, stderr a terminal, and not under CI."""
+    out = sys.stderr if stream is None else stream
+    if not enabled or os.environ.get("CI"):
+        return False
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):  # closed or replaced by something without isatty
+        return False
+
+
+@contextmanager
+def progress_bars(enabled: bool = True, stream: TextIO | None = None) -> Iterator[Bars]:
+    """Bars on ``stream`` (default stderr) while the block runs, or :data:`NO_BARS`."""
+    if not wanted(enabled, stream):
+        yield NO_BARS
+        return
+    from credmigrate.sources.progress_rich import RichBars
+
+    bars = RichBars(sys.stderr if stream is None else stream)
+    try:
+        yield bars
+    finally:
+        bars.stop()
