@@ -123,8 +123,10 @@ def _row(f: Finding, show_secrets: bool) -> _Row:
         c = f.commit
         commit = {
             "sha": _safe(c.sha),
-            "author": _safe(c.author),
+            "author": _safe(c.author),  # "Name <email>": the name is shown, all of it on hover
+            "name": _safe(c.author.split(" <", 1)[0]),
             "date": _safe(c.date),
+            "day": _safe(c.date[:10]),
             "refs": _safe(", ".join(c.refs)),
         }
     return _Row(
@@ -218,7 +220,7 @@ def _diff_lines(diff: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for line in diff.splitlines():
         if line.startswith(("+++", "---")):
-            kind = "file"
+            kind = "meta"
         elif line.startswith("@@"):
             kind = "hunk"
         elif line.startswith("+"):
@@ -236,7 +238,7 @@ def _diffstat(lines: Iterable[tuple[str, str]]) -> str:
     return f"+{kinds['add']} -{kinds['del']}" if kinds["add"] or kinds["del"] else ""
 
 
-_OUTCOME_CSS = {"created": "live", "updated": "medium", "unchanged": "low"}
+_OUTCOME_CSS = {"created": "ok", "updated": "ok", "unchanged": "low"}
 
 
 def render_migration_html(report: Mapping[str, Any], diffs: Mapping[str, str]) -> str:
@@ -267,7 +269,7 @@ def render_migration_html(report: Mapping[str, Any], diffs: Mapping[str, str]) -
     rewritten: list[dict[str, Any]] = []
     for path in report["rewritten"]:
         lines = _diff_lines(diffs.get(path, ""))
-        new = any(kind == "file" and text.startswith("--- /dev/null") for kind, text in lines)
+        new = any(kind == "meta" and text.startswith("--- /dev/null") for kind, text in lines)
         rewritten.append(
             {
                 "path": _safe(path),
