@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,3 +183,19 @@ def test_migration_report(browser: Browser, repo: Repo, moto: MotoServer, tmp_pa
     assert "secretsmanager:GetSecretValue" in o.page.locator("#policy").inner_text()
     assert "/month" in o.page.locator("table.kv").inner_text()
     o.assert_quiet()
+
+
+def test_the_screenshot_script_draws_both_reports(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parents[1] / "scripts" / "report_screenshots.py"
+    out = subprocess.run(
+        [sys.executable, str(script), "--out", str(tmp_path), "--chromium", CHROMIUM],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr
+    for name in ("scan-report.png", "migration-report.png"):
+        data = (tmp_path / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", data[16:24]) == (1280, 1100)  # width, height
