@@ -82,6 +82,21 @@ def test_installed_cli_lists_rules_and_finds_a_key(installed: Path, tmp_path: Pa
     found = _run(installed, tmp_path, "-m", "credmigrate", "scan", str(project))
     assert found.returncode == 1, found.stderr
     assert "aws-access-key-id" in found.stdout
+    page = tmp_path / "report.html"  # the templates ship in the wheel as package data
+    html = _run(
+        installed,
+        tmp_path,
+        "-m",
+        "credmigrate",
+        "scan",
+        "-f",
+        "html",
+        "-o",
+        str(page),
+        str(project),
+    )
+    assert html.returncode == 1, html.stderr
+    assert "aws-access-key-id" in page.read_text(encoding="utf-8")
 
     (project / "settings.cfg").write_text("region = eu-west-1\n")
     clean = _run(installed, tmp_path, "-m", "credmigrate", "scan", str(project))
