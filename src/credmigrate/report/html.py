@@ -158,6 +158,7 @@ def _chart(by_rule: Counter[str]) -> _Chart:
         chart.bars.append(
             {
                 "rule": _safe(rule),
+                "rest": bool(others) and i == len(ranked) - 1,  # the summed "other rules" bar
                 "label": _safe(label),
                 "count": n,
                 "y": i * 24,
