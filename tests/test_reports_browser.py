@@ -32,6 +32,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 HOSTILE = "<script>alert(1)</script>.py"
+HOSTILE_RULE = """
+[[rules]]
+id = "team-token"
+description = "<img src=x onerror=alert(3)> Team token"
+regex = '''\\b(team_[a-z0-9]{24})\\b'''
+keywords = ["team_"]
+"""
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +91,18 @@ def scan_report(repo: Repo, tmp_path: Path) -> Path:
     repo.write("app/settings.py", f'AWS_ACCESS_KEY_ID = "{fakes.aws_key_id("a")}"\n')
     repo.write("app/db.py", f'PASSWORD = "{fakes.password("db")}"\n')
     repo.write("deploy.py", f'GITHUB_TOKEN = "{fakes.github_pat("old")}"\n')
+    repo.write(
+        "team.cfg",
+        f"token = team_{fakes.token(24, 'team', 'abcdefghijklmnopqrstuvwxyz0123456789')}\n",
+    )
     repo.commit("<img src=x onerror=alert(2)> add settings")
     repo.git("rm", "-q", "deploy.py")
     repo.commit("remove the token (still in history)")
+    rules = tmp_path / "hostile-rules.toml"  # a rule whose description is markup
+    rules.write_text(HOSTILE_RULE, encoding="utf-8")
     out = tmp_path / "report.html"
-    assert main(["scan", "--history", "-f", "html", "-o", str(out), str(repo.path)]) == 1
+    args = ["scan", "--history", "--rules", str(rules), "-f", "html", "-o", str(out)]
+    assert main([*args, str(repo.path)]) == 1
     return out
 
 
@@ -98,15 +112,17 @@ def _card(page: Page, name: str) -> str:
 
 def test_counts_rows_and_hostile_names_as_text(browser: Browser, scan_report: Path) -> None:
     o = _open(browser, scan_report)
-    assert _card(o.page, "findings") == "4"
+    assert _card(o.page, "findings") == "5"
     assert _card(o.page, "history-only") == "1"
-    assert _card(o.page, "live") == "3"
-    assert o.visible_rows() == 4
-    assert o.page.locator("#shown").inner_text() == "Showing 4 of 4 findings"
+    assert _card(o.page, "live") == "4"
+    assert o.visible_rows() == 5
+    assert o.page.locator("#shown").inner_text() == "Showing 5 of 5 findings"
     heading = o.page.locator("section.file h3", has_text="alert(1)")
     assert heading.inner_text().startswith(HOSTILE + " (1 finding)")
+    team = o.page.locator("tr.finding", has_text="team-token")
+    assert "<img src=x onerror=alert(3)> Team token" in team.inner_text()
     assert o.page.locator("section.file img, section.file script").count() == 0
-    assert o.page.locator("svg.chart g").count() == 3  # one bar per rule
+    assert o.page.locator("svg.chart g").count() == 4  # one bar per rule
     o.assert_quiet()
 
 
@@ -118,11 +134,11 @@ def test_filters_hide_rows_and_search_finds_one(browser: Browser, scan_report: P
     o.page.select_option("#f-status", "")
     o.page.select_option("#f-confidence", "high")
     high = o.visible_rows()
-    assert 1 <= high < 4
+    assert 1 <= high < 5
     o.page.select_option("#f-confidence", "")
     o.page.select_option("#f-rule", "aws-access-key-id")
     assert o.visible_rows() == 1
-    assert o.page.locator("#shown").inner_text() == "Showing 1 of 4 findings"
+    assert o.page.locator("#shown").inner_text() == "Showing 1 of 5 findings"
     o.page.select_option("#f-rule", "")
     o.page.fill("#f-search", "db.py")
     assert o.visible_rows() == 1
@@ -147,9 +163,9 @@ def test_sorting_files_by_most_findings(browser: Browser, repo: Repo, tmp_path: 
 
 def test_readable_without_javascript(browser: Browser, scan_report: Path) -> None:
     o = _open(browser, scan_report, java_script_enabled=False)
-    assert o.visible_rows() == 4
+    assert o.visible_rows() == 5
     assert not o.page.locator("#controls").is_visible()  # controls need the script
-    assert _card(o.page, "findings") == "4"
+    assert _card(o.page, "findings") == "5"
 
 
 def test_dark_and_light_and_print(browser: Browser, scan_report: Path) -> None:
@@ -162,7 +178,7 @@ def test_dark_and_light_and_print(browser: Browser, scan_report: Path) -> None:
     o = _open(browser, scan_report)
     o.page.emulate_media(media="print")
     assert not o.page.locator("#controls").is_visible()
-    assert o.visible_rows() == 4
+    assert o.visible_rows() == 5
     assert o.page.pdf()[:5] == b"%PDF-"
 
 
