@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
+from credmigrate.cli.main import main
 from credmigrate.findings.model import (
     Binding,
     Commit,
@@ -22,6 +24,7 @@ from credmigrate.findings.model import (
 from credmigrate.report import render
 from credmigrate.report.html import CHART_BARS, render_migration_html, render_scan_html
 from tests import fakes
+from tests.conftest import Repo
 from tests.fakes_reports import history_commit, make_finding, python_binding
 
 HOSTILE_PATH = "<script>alert(1)</script>.py"
@@ -207,3 +210,31 @@ def test_migration_report_escapes_everything_and_shows_diffs_arns_cost() -> None
     assert '<span class="del">-PW = &#39;***&#39;</span>' in page
     assert "$0.40/month" in page and "&lt;test&gt;" in page
     assert "<script>" not in page  # nothing to filter: no script at all
+
+
+@pytest.mark.parametrize(
+    ("mode", "heading"),
+    [
+        ([], "working tree of repo"),
+        (["--staged"], "staged changes"),
+        (["--since", "HEAD~1"], "commits since HEAD~1 in repo"),
+        (["--history"], "git history of repo"),
+    ],
+)
+def test_every_scan_mode_writes_an_html_report(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: list[str], heading: str
+) -> None:
+    repo.write("a.py", "x = 1\n")
+    repo.commit("base")
+    secret = fakes.password("modes")
+    repo.write("settings.py", f'DB_PASSWORD = "{secret}"\n')
+    if mode == ["--staged"]:
+        repo.git("add", "settings.py")
+    else:
+        repo.commit("add a password")
+    monkeypatch.chdir(repo.path)
+    out = tmp_path / "r.html"
+    assert main(["scan", *mode, "-f", "html", "-o", str(out)]) == 1
+    page = out.read_text(encoding="utf-8")
+    assert heading in page and "settings.py" in page
+    assert secret not in page
