@@ -115,7 +115,7 @@ def test_a_bar_shows_count_rate_and_eta_while_running() -> None:
 
 def test_history_scan_draws_counts_rate_and_eta_on_a_pty(repo: Repo) -> None:
     _repo_with_history(repo)
-    code, err = _run_on_pty(["scan", "--history", "-j1", "-o", os.devnull, "."], repo.path)
+    code, err = _run_on_pty(["scan", "--history", "-j1", "-o", "../out.txt", "."], repo.path)
     assert code == 1
     final = [line for line in err.replace("\r", "\n").splitlines() if "3/3" in line]
     assert final, err
@@ -130,7 +130,7 @@ def test_history_scan_draws_counts_rate_and_eta_on_a_pty(repo: Repo) -> None:
 @pytest.mark.parametrize("how", ["ci", "pipe", "flag"])
 def test_no_bar_under_ci_off_a_tty_or_when_disabled(repo: Repo, how: str) -> None:
     _repo_with_history(repo)
-    args = ["scan", "--history", "-j1", "-o", os.devnull, "."]
+    args = ["scan", "--history", "-j1", "-o", "../out.txt", "."]
     if how == "flag":
         args.append("--no-progress")
     code, err = _run_on_pty(args, repo.path, ci=how == "ci", stderr_tty=how != "pipe")
