@@ -64,6 +64,27 @@ def _value(prefix: str, quote: str, raw: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def escaped(secret: str) -> str:
+    """How a value with backslashes or line breaks is written inside a plain literal."""
+    return (
+        secret.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
+
+
+def in_source(secret: str, text: str) -> bool:
+    """The value appears in the source, verbatim or written with escapes."""
+    return bool(secret) and (secret in text or escaped(secret) in text)
+
+
+def literal_value(source: str) -> str | None:
+    """The value of one plain (not f-, not bytes) string literal's source, or None."""
+    try:
+        value = ast.literal_eval(source)
+    except (SyntaxError, ValueError):
+        return None
+    return value if isinstance(value, str) else None
+
+
 def split_is_clean(prefix: str, quote: str, raw: str, start: int, end: int, secret: str) -> bool:
     """True when ``raw[start:end]`` is the secret verbatim and no escape straddles the cut.
 
