@@ -878,7 +878,7 @@ def detect(
         if matching.allowed(rule, path, value, value, line):
             continue
         confidence = rule.confidence
-        if b.low_path and confidence != Confidence.HIGH:
+        if b.low_path and rule.generic:
             confidence = Confidence.LOW
         if _ORDER[confidence] < _ORDER[min_confidence]:
             continue
