@@ -11,12 +11,11 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
+from credmigrate.detect import testcode
 from credmigrate.findings.redact import redact
 
 _PREFIX = re.compile(r"[A-Za-z]*")
-_TEST_DIRS = {"tests", "test", "testing", "fixtures", "__tests__"}
 
 
 @dataclass(frozen=True)
@@ -117,11 +116,7 @@ def other_quote(quote: str) -> str:
 
 def is_test_path(path: str) -> bool:
     """Test code is flagged, never rewritten: its literals are fixtures, not live credentials."""
-    p = PurePosixPath(path)
-    name = p.name
-    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
-        return True
-    return any(part in _TEST_DIRS for part in p.parts[:-1])
+    return testcode.is_test_path(path)
 
 
 def unified_diff(
