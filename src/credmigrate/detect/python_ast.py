@@ -885,7 +885,26 @@ def detect(
         out[start] = b.finding(rule, value, start, _binding(src, c, name), confidence)
     findings = list(out.values())
     findings += _other_occurrences(src, findings, ranges, w)
-    return sorted(findings, key=Finding.sort_key)
+    return sorted(_name_comments(src, findings), key=Finding.sort_key)
+
+
+def _name_comments(src: _Source, findings: list[Finding]) -> list[Finding]:
+    """A value in a comment takes the name its code occurrence is bound to (one JSON key)."""
+    names: dict[str, str] = {}
+    for f in findings:
+        if f.binding is not None and f.binding.kind != "comment" and f.binding.name:
+            names.setdefault(f.secret, f.binding.name)
+    out: list[Finding] = []
+    for f in findings:
+        if f.binding is None or f.binding.kind == "comment":
+            start = src.offset(f.span.line, 0)
+            text = src.line_text(f.span.line)
+            at = start + len(text[: f.span.column - 1].encode("utf-8"))
+            if _in_comment(src, at):
+                name = names.get(f.secret, f.binding.name if f.binding else "")
+                f = replace(f, binding=Binding("comment", name, name))
+        out.append(f)
+    return out
 
 
 def _decoded(f: Finding, holder: _Cand) -> Finding:
@@ -950,9 +969,7 @@ def _other_occurrences(
                 if holder is not None:
                     binding: Binding | None = _binding(src, holder, holder.ctx.name, f.secret)
                 elif _in_comment(src, pos):
-                    binding = Binding(
-                        "comment", f.binding.name if f.binding else "", scope="", literal=None
-                    )
+                    binding = Binding("comment", "")  # named after its code occurrence below
                 else:
                     binding = None
                 extra.append(
