@@ -275,10 +275,12 @@ class _Walker:
         self.cands: list[_Cand] = []
         self.docstrings: set[int] = set()
         self.dict_paths: dict[int, tuple[_Ctx, str]] = {}
+        self.late: list[_Cand] = []  # second-chance contexts, after every first one
         for stmt in tree.body:  # module-level imports first: a call may precede a late import
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 self._import(stmt)
         self._walk(tree)
+        self.cands.extend(self.late)
 
     # -- traversal ------------------------------------------------------------------------
 
@@ -513,7 +515,15 @@ class _Walker:
             tail = (
                 func.attr if isinstance(func, ast.Attribute) else _dotted(func).rsplit(".", 1)[-1]
             )
-            if tail in _WRAPPERS:
+            if self.resolve(_dotted(func)).endswith(_ENV_GETTERS) and len(node.args) >= 2:  # type: ignore[attr-defined]
+                # the fallback of an environment lookup, named by where the result goes; the
+                # variable's own name (seen when the call is visited) comes first
+                late: list[_Cand] = []
+                self.cands, saved = late, self.cands
+                self._value(node.args[1], replace(ctx, rule="env-fallback"), embedded)  # type: ignore[attr-defined]
+                self.cands = saved
+                self.late.extend(late)
+            elif tail in _WRAPPERS:
                 inner = node.args[0] if node.args else None  # type: ignore[attr-defined]
                 if inner is None and isinstance(func, ast.Attribute):
                     inner = func.value  # "value".encode()
@@ -548,7 +558,11 @@ class _Walker:
                         )
                     )
             self._value(left, ctx, True, root)
-            self._value(right, ctx, True, root)
+            scheme = _AUTH_SCHEME.search(head) if head is not None else None
+            # "Bearer " + <expression>: what the expression yields is the token
+            self._value(
+                right, replace(ctx, name="token", owner=ctx.name) if scheme else ctx, True, root
+            )
         elif isinstance(node.op, ast.Mod):
             fmt = _str(left)
             items = right.elts if isinstance(right, ast.Tuple) else [right]
