@@ -89,3 +89,8 @@ def test_bearer_prefix_names_the_environment_fallback(detector: Detector) -> Non
     src = f'import os\nHEADER = "Bearer " + os.getenv("UPSTREAM", "{PW}")\n'
     (f,) = scan(detector, "client.py", src)
     assert f.secret == PW and f.rule_id == "env-fallback-literal"
+
+
+def test_a_method_argument_is_not_the_value(detector: Detector) -> None:
+    src = 'def f(password):\n    password = password.encode("latin1")\n    return password\n'
+    assert scan(detector, "auth.py", src) == []

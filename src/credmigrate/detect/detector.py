@@ -178,7 +178,10 @@ class Detector:
         path_ok: dict[int, bool] = {}
         is_py = path.endswith((".py", ".pyw"))
         py_gate = False
+        py_hints: list[int] = []  # where the AST pass needs to look
         for kid, pos in self.prefilter.hits(data):
+            if is_py:
+                py_hints.append(pos)
             if kid in self._py_gate:
                 py_gate = py_gate or is_py
                 if not self._by_keyword[kid]:
@@ -212,7 +215,9 @@ class Detector:
         if findings:
             findings = matching.dedupe(findings, self._scoped_ids, self._generic_ids)
         if is_py and (findings or py_gate):
-            found = python_ast.detect(path, data, findings, self._rules_by_id, self.min_confidence)
+            found = python_ast.detect(
+                path, data, findings, self._rules_by_id, self.min_confidence, py_hints
+            )
             # not valid Python 3: the line rules' findings stand, and they say so
             findings = [python_ast.unparsed(f) for f in findings] if found is None else found
         if not findings:

@@ -208,11 +208,11 @@ _WRAPPERS = frozenset(
         "SecretStr",
         "Secret",
         "SecretBytes",
-        "encode",
-        "strip",
         "b64decode",
     ]
 )
+# Methods called on the value itself: ``"...".encode()``, ``"...".strip()``.
+_METHOD_WRAPPERS = frozenset(["encode", "strip", "rstrip", "lstrip"])
 _ENV_GETTERS = ("environ.get", "getenv", "environ.setdefault")
 _READER_DEFAULTS = frozenset({"default", "fallback"})
 
@@ -269,7 +269,8 @@ def _str(node: ast.AST | None) -> str | None:
 class _Walker:
     """One pass over the module: imports, receiver types, and every string in its contexts."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, wanted: Sequence[int] | None = None) -> None:
+        self.wanted = wanted  # sorted line numbers: only statements covering one are read
         self.imports: dict[str, str] = {}
         self.types: dict[str, str] = {}  # variable (or self.attr) -> dotted class it was built from
         self.cands: list[_Cand] = []
@@ -279,8 +280,32 @@ class _Walker:
         for stmt in tree.body:  # module-level imports first: a call may precede a late import
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 self._import(stmt)
+        if wanted is not None:
+            self._types(tree.body)  # a skipped statement may build a receiver used later
         self._walk(tree)
         self.cands.extend(self.late)
+
+    def _types(self, body: Sequence[ast.stmt]) -> None:
+        """Receiver types from every assignment ``x = Known(...)``, statements only."""
+        for stmt in body:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+                callee = self.resolve(_dotted(stmt.value.func))
+                for target in stmt.targets:
+                    if callee and isinstance(target, (ast.Name, ast.Attribute)):
+                        self.types[_dotted(target)] = callee
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list):
+                    self._types(inner)
+            for handler in getattr(stmt, "handlers", ()):
+                self._types(handler.body)
+
+    def _covers(self, node: ast.stmt) -> bool:
+        wanted = self.wanted
+        if wanted is None:
+            return True
+        i = bisect.bisect_left(wanted, node.lineno)
+        return i < len(wanted) and wanted[i] <= (node.end_lineno or node.lineno)
 
     # -- traversal ------------------------------------------------------------------------
 
@@ -288,6 +313,8 @@ class _Walker:
         stack: list[tuple[ast.AST, str, bool]] = [(tree, "", False)]
         while stack:
             node, scope, in_class = stack.pop()
+            if isinstance(node, ast.stmt) and not self._covers(node):
+                continue  # nothing on its lines for the line rules or the gate
             t = type(node)
             child_scope, child_class = scope, False
             if t is ast.Assign or t is ast.AnnAssign:
@@ -523,12 +550,10 @@ class _Walker:
                 self._value(node.args[1], replace(ctx, rule="env-fallback"), embedded)  # type: ignore[attr-defined]
                 self.cands = saved
                 self.late.extend(late)
-            elif tail in _WRAPPERS:
-                inner = node.args[0] if node.args else None  # type: ignore[attr-defined]
-                if inner is None and isinstance(func, ast.Attribute):
-                    inner = func.value  # "value".encode()
-                if inner is not None:
-                    self._value(inner, ctx, embedded)
+            elif tail in _METHOD_WRAPPERS and isinstance(func, ast.Attribute):
+                self._value(func.value, ctx, embedded)  # "value".encode("utf-8"): not the arg
+            elif tail in _WRAPPERS and node.args:  # type: ignore[attr-defined]
+                self._value(node.args[0], ctx, embedded)  # type: ignore[attr-defined]
         elif t is ast.Tuple or t is ast.List or t is ast.Set:
             elts = node.elts  # type: ignore[attr-defined]
             user = _str(elts[0]) if len(elts) in (2, 3) else None
@@ -614,6 +639,9 @@ class _Source:
 
     def offset(self, line: int, byte_col: int) -> int:
         return self.starts[line - 1] + byte_col
+
+    def where_line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
 
     def where(self, offset: int) -> tuple[int, int]:
         """(1-based line, 1-based character column) of a byte offset."""
@@ -718,32 +746,38 @@ def _choose(c: _Cand) -> tuple[str, str] | None:
 
 # Hyperscan regexes (caseless) for the shapes the line rules cannot see; any hit in a .py file
 # runs the AST pass even when the line rules found nothing. Without hyperscan, keywords.
-_NAME = r"(?:pass|pwd|secret|token|key|credential|auth)"
+# a name that ends in a secret word: DB_PASSWORD, api_key, auth_tokens (not monkeypatch, passed)
+_NAME = (
+    r"\b\w*(?:passw(?:or)?d|passwd|passphrase|pwd|secret|token|credentials?|api_?key|apikey|"
+    r"access_?key|auth_?key|private_?key|signing_?key|master_?key|encryption_?key|secret_?key)s?\b"
+)
 _GATE_REGEXES = (
-    # a secret-like name, then the line ends open: the value is on a later line
-    _NAME + r"[\w.\-]*['\"\]]*[ \t]*[=:][^\n]{0,80}[(\[{,=:][ \t]*\r?\n",
+    # a secret-like name assigned, then the line ends open: the value is on a later line
+    _NAME + r"['\"\]]*[ \t]*(?:=[^=\n]|:)[^\n]{0,80}[(\[{=:][ \t]*\r?\n",
+    _NAME + r"['\"\]]*[ \t]*=[ \t]*[\w.]{1,60}\([ \t]*['\"][^'\"\n]{1,80}['\"][ \t]*,[ \t]*\r?\n",
     # a secret-like name = call('...'): quote(), SecretStr(), config('X', default=...)
-    _NAME + r"[\w\-]*['\"\]]*[ \t]*[=:][ \t]*[\w.]{1,60}\([^\n]{0,80}['\"]",
+    _NAME + r"['\"\]]*[ \t]*[=:][ \t]*[\w.]{1,60}\([^\n]{0,80}['\"]",
     # ... or '<digits>' (the line rules' filters drop all-digit values)
-    r"(?:pass|pwd)[\w\-]*['\"]?[ \t]*[=:][ \t]*['\"][0-9]{6}",
+    r"\b\w*(?:passw\w*|pwd|pass)['\"]?[ \t]*[=:][ \t]*['\"][0-9]{6}",
     # a known callee with positional arguments
     r"(?:connect|connection|login|bind_s|simple_bind|auth|credentials|ftp|ftp_tls|redis|"
     r"telebot|webclient|github|fernet|serializer|session|pass_|jwt\.encode|jwt\.decode|"
-    r"oauthhandler|\.run)[ \t]*\([ \t]*(?:\r?\n[ \t]*)?[rbuf]{0,2}['\"]",
+    r"oauthhandler)[ \t]*\([ \t]*(?:\r?\n[ \t]*)?[rbuf]{0,2}['\"]",
     # a credential in a URL query string (in an f-string too)
     r"[?&](?:appid|app_?key|api_?key|apikey|key|access_?token|auth_?token|token|auth|password|"
     r"passwd|pwd|secret|client_?secret|api_?secret|sig|signature|private_?key)=[^&#\s{}'\"]{8}",
     # "Token " + "...", "...key=%s" % "...", "scheme://user:%s@"
     r"['\"](?:token|bearer|basic|bot|apikey|key)[ :=]*['\"][ \t]*\+",
-    r"=%s['\"][ \t]*%",
+    r"(?:key|token|appid|secret|password|pwd|auth|sig|signature)=%s['\"][ \t]*%[^\n]{0,120}['\"]",
     r"://[^:/@\s'\"]{1,64}:%s@",
     # os.environ.get('X') or '...'
-    r"\)[ \t]*or[ \t]*(?:\r?\n[ \t]*)?[rbu]?['\"][^'\"\n]{6}",
-    # ("root", "...") beside a user-like value
-    r"[(\[][ \t]*(?:\r?\n[ \t]*)?['\"](?:root|admin|administrator|user|deploy|postgres|sa|"
-    r"ubuntu|guest|demo|api|service|svc|app|ftp|mail|bot|ci|git|[\w.+\-]{1,64}@[\w.\-]{1,64})"
-    r"['\"][ \t]*,[ \t]*(?:\r?\n[ \t]*)?[rbu]?['\"]",
-    _NAME + r"[^\n]{0,40}[(\[][ \t]*(?:\r?\n[ \t]*)?['\"][\w.+@\-]{1,64}['\"][ \t]*,[ \t]*"
+    r"(?:environ\.get|getenv)\([^)\n]{0,80}\)[ \t]*or[ \t]*(?:\r?\n[ \t]*)?[rbu]?['\"][^'\"\n]{6}",
+    # ("root", "...") beside a user-like value, or bound to an auth-like name
+    r"[(\[][ \t]*(?:\r?\n[ \t]*)?['\"](?:root|admin|administrator|deploy|deployer|postgres|sa|"
+    r"ubuntu|guest|ftpuser|[\w.+\-]{1,64}@[\w.\-]{1,64})['\"][ \t]*,[ \t]*(?:\r?\n[ \t]*)?"
+    r"[rbu]?['\"]",
+    r"\b\w*(?:auth|credentials?|logins?|admins?|users?|accounts?)\b['\"\]]*[ \t]*[=:][ \t]*"
+    r"[(\[][ \t]*(?:\r?\n[ \t]*)?[(\[]?[ \t]*['\"][\w.+@\-]{1,64}['\"][ \t]*,[ \t]*"
     r"(?:\r?\n[ \t]*)?[rbu]?['\"]",
 )
 _GATE_KEYWORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth", "connect", "login")
@@ -838,13 +872,23 @@ def detect(
     line_findings: Sequence[Finding],
     rules: Mapping[str, Rule],
     min_confidence: Confidence,
+    hints: Sequence[int] | None = None,
 ) -> list[Finding] | None:
-    """Findings for a Python file, or None when it does not parse (keep the line path's)."""
+    """Findings for a Python file, or None when it does not parse (keep the line path's).
+
+    ``hints``: byte offsets where the prefilter saw a keyword or a gate shape; only the
+    statements covering those lines (and the line findings') are read. None: every statement.
+    """
     tree = parse(path, data)
     if tree is None:
         return None
-    w = _Walker(tree)
     src = _Source.of(data)
+    wanted: list[int] | None = None
+    if hints is not None:
+        lines = {src.where_line(h) for h in hints}
+        lines.update(ln for f in line_findings for ln in range(f.span.line, f.span.end_line + 1))
+        wanted = sorted(lines)
+    w = _Walker(tree, wanted)
     b = _Builder(path, src, rules, min_confidence)
     ranges = [(*src.node_range(c.root), c) for c in w.cands]
     out: dict[int, Finding] = {}  # byte offset of the value -> finding
