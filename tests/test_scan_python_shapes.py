@@ -94,3 +94,17 @@ def test_bearer_prefix_names_the_environment_fallback(detector: Detector) -> Non
 def test_a_method_argument_is_not_the_value(detector: Detector) -> None:
     src = 'def f(password):\n    password = password.encode("latin1")\n    return password\n'
     assert scan(detector, "auth.py", src) == []
+
+
+def test_a_commented_out_assignment_is_a_finding(detector: Detector) -> None:
+    src = f"# DB_PASSWORD = '{PW}'\nDEBUG = True\n"
+    (f,) = scan(detector, "app/settings.py", src)
+    assert f.secret == PW and f.binding is not None and f.binding.kind == "comment"
+
+
+def test_an_identifier_with_the_same_letters_is_not_an_occurrence(detector: Detector) -> None:
+    tok = fakes.token(24, "ident")
+    src = f'TOKEN_{tok} = 1\nAPI_TOKEN = "{tok}"\n'
+    found = scan(detector, "app/settings.py", src)
+    assert all("not valid Python" not in f.description for f in found)
+    assert [f.line for f in found] == [2]

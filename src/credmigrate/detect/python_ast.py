@@ -900,10 +900,14 @@ def detect(
         if f.confidence != Confidence.HIGH and _is_generic_rule(rules, f.rule_id):
             # name and value inside one literal ("password=..." in a URL or DSN): keep;
             # a literal whose whole value is the secret is judged by its context below
-            if holder is None or holder.value == f.secret or id(holder.node) in w.docstrings:
-                continue
             if f.rule_id == "login-call-password":
                 continue  # positional arguments go through the callee's signature
+            commented = holder is None and _in_comment(src, start)
+            # a commented-out assignment (# DB_PASSWORD = "...") is still a leak
+            if not commented and (
+                holder is None or holder.value == f.secret or id(holder.node) in w.docstrings
+            ):
+                continue
         if start in out:
             continue
         if holder is not None:
@@ -1028,6 +1032,9 @@ def _other_occurrences(
                     binding: Binding | None = _binding(src, holder, holder.ctx.name, f.secret)
                 elif _in_comment(src, pos):
                     binding = Binding("comment", "")  # named after its code occurrence below
+                elif _in_code(src, pos, len(needle)):
+                    pos = src.data.find(needle, pos + 1)
+                    continue  # the same letters as a name in code (AWS_SECRET_KEY = ...)
                 else:
                     binding = None
                 extra.append(
@@ -1040,6 +1047,18 @@ def _other_occurrences(
                 )
             pos = src.data.find(needle, pos + 1)
     return extra
+
+
+def _in_code(src: _Source, pos: int, size: int) -> bool:
+    """The occurrence is a whole identifier or attribute outside any string (no quote before)."""
+    data = src.data
+    before = data[pos - 1 : pos] if pos else b""
+    after = data[pos + size : pos + size + 1]
+    if before in (b"'", b'"') or after in (b"'", b'"'):
+        return False
+    start = src.starts[src.where_line(pos) - 1]
+    quotes = data.count(b"'", start, pos) + data.count(b'"', start, pos)
+    return quotes % 2 == 0  # an even number of quotes before it on its line: not in a string
 
 
 def _in_comment(src: _Source, pos: int) -> bool:
