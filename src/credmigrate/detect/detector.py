@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from credmigrate.config import Config
-from credmigrate.detect import filters, matching, python_ast
+from credmigrate.detect import filters, matching, python_gate
 from credmigrate.detect import prefilter as prefilter_module
 from credmigrate.detect.prefilter import Prefilter
 from credmigrate.detect.rules import Rule, assemble
@@ -94,7 +94,7 @@ class Detector:
         # lines, positional arguments of known callees, query keys...): these entries only
         # decide whether the AST pass runs on a .py file without line findings.
         self._py_gate: set[int] = set()
-        for entry in python_ast.gate_entries(prefilter_module.HYPERSCAN):
+        for entry in python_gate.gate_entries(prefilter_module.HYPERSCAN):
             if entry not in kw_index:
                 kw_index[entry] = len(keywords)
                 keywords.append(entry)
@@ -130,7 +130,11 @@ class Detector:
                 rule.compiled_precheck  # noqa: B018
             if rule.path:
                 rule.compiled_path  # noqa: B018
-        from credmigrate.detect import ds_adapter, scoring
+        from credmigrate.detect import (
+            ds_adapter,
+            python_ast,  # noqa: F401  (imported lazily elsewhere)
+            scoring,
+        )
 
         ds_adapter.warm()
         scoring.warm()
@@ -214,7 +218,13 @@ class Detector:
             findings.extend(self._scan_multiline(path, data, multiline))
         if findings:
             findings = matching.dedupe(findings, self._scoped_ids, self._generic_ids)
+        if py_gate and not findings and filters.low_signal_path(path):
+            # every finding of the AST pass alone comes from a generic rule, which is low
+            # confidence in tests, docs and examples: not worth a parse unless asked for
+            py_gate = self.min_confidence == Confidence.LOW
         if is_py and (findings or py_gate):
+            from credmigrate.detect import python_ast
+
             found = python_ast.detect(
                 path, data, findings, self._rules_by_id, self.min_confidence, py_hints
             )

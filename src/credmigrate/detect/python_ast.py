@@ -96,6 +96,10 @@ _COMMON_USERS = frozenset(
 )
 _AUTHISH_OWNER = re.compile(r"(?i)auth|cred|login|account|admin|user|basic|root|owner|superuser")
 _ALLOW = re.compile(r"credmigrate:allow|gitleaks:allow|pragma: allowlist secret")
+_METADATA_OWNER = re.compile(
+    r"(?i)(?:algo|algorithm|algorithms|type|types|name|names|url|urls|field|fields|mode|modes|"
+    r"method|methods|choices|options|header|headers|scheme|schemes)$"
+)
 _SECRET_KEY_NAME = re.compile(r"(?:^|_)SECRET_KEY$")
 
 # -- callees ------------------------------------------------------------------------------------
@@ -190,6 +194,9 @@ _BY_TAIL = {
         "TeleBot",
     }
 }
+_METHOD_TAILS = frozenset(
+    name.rsplit(".", 1)[-1] for name in SIGNATURES if name.rsplit(".", 2)[-2][:1].isupper()
+)
 # Methods whose receiver is rarely resolvable but whose signature is the same everywhere.
 _BY_METHOD: dict[str, tuple[str, ...]] = {
     "login": ("user", "password"),
@@ -280,8 +287,8 @@ class _Walker:
         for stmt in tree.body:  # module-level imports first: a call may precede a late import
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 self._import(stmt)
-        if wanted is not None:
-            self._types(tree.body)  # a skipped statement may build a receiver used later
+        self._tree = tree
+        self._typed = wanted is None  # a full walk records types in source order itself
         self._walk(tree)
         self.cands.extend(self.late)
 
@@ -460,6 +467,11 @@ class _Walker:
     def _signature(self, callee: str, nargs: int) -> tuple[str, ...]:
         if not callee:
             return ()
+        if not self._typed and callee.rsplit(".", 1)[-1] in _METHOD_TAILS:
+            # a method of a known class on a receiver built in a statement the walk skips
+            self._typed = True
+            self._types(self._tree.body)
+            callee = self.resolve(callee)
         sig = SIGNATURES.get(callee)
         if sig is None:
             tail = callee.rsplit(".", 1)[-1]
@@ -665,6 +677,16 @@ class _Source:
         return Span(line, col, end_line, end_col)
 
 
+def _classes(value: str) -> int:
+    """How many of lower case, upper case, digits and symbols the value mixes."""
+    return (
+        any(c.islower() for c in value)
+        + any(c.isupper() for c in value)
+        + any(c.isdigit() for c in value)
+        + any(not c.isalnum() for c in value)
+    )
+
+
 def _user_like(value: str) -> bool:
     return bool(_USER_LIKE.match(value)) and not value.isdigit()
 
@@ -713,9 +735,11 @@ def _choose(c: _Cand) -> tuple[str, str] | None:
         if (
             _user_like(ctx.user)
             and owner_ok
+            and not _METADATA_OWNER.search(ctx.owner)
             and " " not in value
             and "@" not in value
-            and len(value) >= 6
+            and len(value) >= 8
+            and _classes(value) >= 2
             and filters.shannon_entropy(value) >= 2.5
         ):
             return "basic-auth-tuple", ctx.owner or "password"
@@ -742,54 +766,6 @@ def _choose(c: _Cand) -> tuple[str, str] | None:
     if _name_ok(ctx.name, value):
         return "generic-secret-assignment", ctx.name
     return None
-
-
-# Hyperscan regexes (caseless) for the shapes the line rules cannot see; any hit in a .py file
-# runs the AST pass even when the line rules found nothing. Without hyperscan, keywords.
-# a name that ends in a secret word: DB_PASSWORD, api_key, auth_tokens (not monkeypatch, passed)
-_NAME = (
-    r"\b\w*(?:passw(?:or)?d|passwd|passphrase|pwd|secret|token|credentials?|api_?key|apikey|"
-    r"access_?key|auth_?key|private_?key|signing_?key|master_?key|encryption_?key|secret_?key)s?\b"
-)
-_GATE_REGEXES = (
-    # a secret-like name assigned, then the line ends open: the value is on a later line
-    _NAME + r"['\"\]]*[ \t]*(?:=[^=\n]|:)[^\n]{0,80}[(\[{=:][ \t]*\r?\n",
-    _NAME + r"['\"\]]*[ \t]*=[ \t]*[\w.]{1,60}\([ \t]*['\"][^'\"\n]{1,80}['\"][ \t]*,[ \t]*\r?\n",
-    # a secret-like name = call('...'): quote(), SecretStr(), config('X', default=...)
-    _NAME + r"['\"\]]*[ \t]*[=:][ \t]*[\w.]{1,60}\([^\n]{0,80}['\"]",
-    # ... or '<digits>' (the line rules' filters drop all-digit values)
-    r"\b\w*(?:passw\w*|pwd|pass)['\"]?[ \t]*[=:][ \t]*['\"][0-9]{6}",
-    # a known callee with positional arguments
-    r"(?:connect|connection|login|bind_s|simple_bind|auth|credentials|ftp|ftp_tls|redis|"
-    r"telebot|webclient|github|fernet|serializer|session|pass_|jwt\.encode|jwt\.decode|"
-    r"oauthhandler)[ \t]*\([ \t]*(?:\r?\n[ \t]*)?[rbuf]{0,2}['\"]",
-    # a credential in a URL query string (in an f-string too)
-    r"[?&](?:appid|app_?key|api_?key|apikey|key|access_?token|auth_?token|token|auth|password|"
-    r"passwd|pwd|secret|client_?secret|api_?secret|sig|signature|private_?key)=[^&#\s{}'\"]{8}",
-    # "Token " + "...", "...key=%s" % "...", "scheme://user:%s@"
-    r"['\"](?:token|bearer|basic|bot|apikey|key)[ :=]*['\"][ \t]*\+",
-    r"(?:key|token|appid|secret|password|pwd|auth|sig|signature)=%s['\"][ \t]*%[^\n]{0,120}['\"]",
-    r"://[^:/@\s'\"]{1,64}:%s@",
-    # os.environ.get('X') or '...'
-    r"(?:environ\.get|getenv)\([^)\n]{0,80}\)[ \t]*or[ \t]*(?:\r?\n[ \t]*)?[rbu]?['\"][^'\"\n]{6}",
-    # ("root", "...") beside a user-like value, or bound to an auth-like name
-    r"[(\[][ \t]*(?:\r?\n[ \t]*)?['\"](?:root|admin|administrator|deploy|deployer|postgres|sa|"
-    r"ubuntu|guest|ftpuser|[\w.+\-]{1,64}@[\w.\-]{1,64})['\"][ \t]*,[ \t]*(?:\r?\n[ \t]*)?"
-    r"[rbu]?['\"]",
-    r"\b\w*(?:auth|credentials?|logins?|admins?|users?|accounts?)\b['\"\]]*[ \t]*[=:][ \t]*"
-    r"[(\[][ \t]*(?:\r?\n[ \t]*)?[(\[]?[ \t]*['\"][\w.+@\-]{1,64}['\"][ \t]*,[ \t]*"
-    r"(?:\r?\n[ \t]*)?[rbu]?['\"]",
-)
-_GATE_KEYWORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth", "connect", "login")
-
-
-def gate_entries(hyperscan: bool) -> tuple[str, ...]:
-    """Prefilter entries that send a Python file without line findings to the AST pass."""
-    from credmigrate.detect.prefilter import REGEX_PREFIX
-
-    if hyperscan:
-        return tuple(REGEX_PREFIX + r for r in _GATE_REGEXES)
-    return _GATE_KEYWORDS
 
 
 def unparsed(f: Finding) -> Finding:
@@ -924,6 +900,11 @@ def detect(
         rule = rules.get(rule_id)
         if rule is None:
             continue  # disabled
+        confidence = rule.confidence
+        if b.low_path and rule.generic:
+            confidence = Confidence.LOW
+        if _ORDER[confidence] < _ORDER[min_confidence]:
+            continue  # decided before the costlier checks (detect-secrets' heuristics)
         value = c.value
         at = _locate(src, c)
         if at is None or at in out:
@@ -938,11 +919,6 @@ def detect(
         if not _value_ok(value, line, named=rule_id != "basic-auth-tuple", name=name):
             continue
         if matching.allowed(rule, path, value, value, line):
-            continue
-        confidence = rule.confidence
-        if b.low_path and rule.generic:
-            confidence = Confidence.LOW
-        if _ORDER[confidence] < _ORDER[min_confidence]:
             continue
         out[start] = b.finding(rule, value, start, _binding(src, c, name), confidence)
     findings = list(out.values())
