@@ -287,6 +287,8 @@ class _Walker:
         for stmt in tree.body:  # module-level imports first: a call may precede a late import
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 self._import(stmt)
+        if tree.body and isinstance(tree.body[0], ast.Expr):
+            self.docstrings.add(id(tree.body[0].value))  # the module docstring
         self._tree = tree
         self._typed = wanted is None  # a full walk records types in source order itself
         self._walk(tree)
@@ -338,6 +340,14 @@ class _Walker:
                     self._value(node.value, _Ctx("return", name, name, scope))  # type: ignore[attr-defined]
             elif t is ast.ImportFrom or t is ast.Import:
                 self._import(node)  # type: ignore[arg-type]
+            elif t is ast.Expr and id(node.value) not in self.docstrings:  # type: ignore[attr-defined]
+                value = node.value  # type: ignore[attr-defined]
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    # a bare string statement: holds text (reported if a rule finds a secret
+                    # in it), gives no name
+                    self.cands.append(
+                        _Cand(value, value, value.value, _Ctx("text", "", rule="none"), False)
+                    )
             elif t is ast.Compare:
                 continue  # ``password == "..."`` tests a value, it does not hold one
             elif t is ast.ClassDef or t is ast.FunctionDef or t is ast.AsyncFunctionDef:
@@ -1000,7 +1010,7 @@ def _other_occurrences(
         pos = src.data.find(needle)
         while pos != -1:
             line, col = src.where(pos)
-            if (line, col) not in taken:
+            if (line, col) not in taken and not _ALLOW.search(src.line_text(line)):
                 taken.add((line, col))
                 end_line, end_col = src.where(pos + len(needle))
                 holder = _holder(ranges, pos, f.secret)
