@@ -218,10 +218,6 @@ class Detector:
             findings.extend(self._scan_multiline(path, data, multiline))
         if findings:
             findings = matching.dedupe(findings, self._scoped_ids, self._generic_ids)
-        if py_gate and not findings and filters.low_signal_path(path):
-            # every finding of the AST pass alone comes from a generic rule, which is low
-            # confidence in tests, docs and examples: not worth a parse unless asked for
-            py_gate = self.min_confidence == Confidence.LOW
         if is_py and (findings or py_gate):
             from credmigrate.detect import python_ast
 

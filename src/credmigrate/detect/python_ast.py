@@ -30,7 +30,7 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from credmigrate.detect import filters, matching
+from credmigrate.detect import filters, matching, scoring
 from credmigrate.detect.rules import Rule
 from credmigrate.findings.fingerprint import fingerprint, line_hash
 from credmigrate.findings.model import Binding, Confidence, Finding, Span
@@ -96,6 +96,10 @@ _COMMON_USERS = frozenset(
 )
 _AUTHISH_OWNER = re.compile(r"(?i)auth|cred|login|account|admin|user|basic|root|owner|superuser")
 _ALLOW = re.compile(r"credmigrate:allow|gitleaks:allow|pragma: allowlist secret")
+# generic rules whose match in a comment is a commented-out assignment (# DB_PASSWORD = "...")
+_ASSIGNMENT_RULES = frozenset(
+    ["generic-secret-assignment", "django-secret-key", "env-fallback-literal"]
+)
 _METADATA_OWNER = re.compile(
     r"(?i)(?:algo|algorithm|algorithms|type|types|name|names|url|urls|field|fields|mode|modes|"
     r"method|methods|choices|options|header|headers|scheme|schemes)$"
@@ -801,7 +805,6 @@ class _Builder:
         self, path: str, src: _Source, rules: Mapping[str, Rule], min_conf: Confidence
     ) -> None:
         self.path, self.src, self.rules, self.min_conf = path, src, rules, min_conf
-        self.low_path = filters.low_signal_path(path)
 
     def finding(
         self, rule: Rule, value: str, start: int, binding: Binding | None, confidence: Confidence
@@ -888,7 +891,9 @@ def detect(
             # a literal whose whole value is the secret is judged by its context below
             if f.rule_id == "login-call-password":
                 continue  # positional arguments go through the callee's signature
-            commented = holder is None and _in_comment(src, start)
+            commented = (
+                holder is None and f.rule_id in _ASSIGNMENT_RULES and _in_comment(src, start)
+            )
             # a commented-out assignment (# DB_PASSWORD = "...") is still a leak
             if not commented and (
                 holder is None or holder.value == f.secret or id(holder.node) in w.docstrings
@@ -910,22 +915,32 @@ def detect(
         rule = rules.get(rule_id)
         if rule is None:
             continue  # disabled
-        confidence = rule.confidence
-        if b.low_path and rule.generic:
-            confidence = Confidence.LOW
-        if _ORDER[confidence] < _ORDER[min_confidence]:
-            continue  # decided before the costlier checks (detect-secrets' heuristics)
         value = c.value
         at = _locate(src, c)
         if at is None or at in out:
             continue
         start = at
-        line = src.line_text(src.where(start)[0])
+        line_no = src.where_line(start)
+        line = src.line_text(line_no)
         if _ALLOW.search(line) or _ALLOW.search(src.line_text(c.root.lineno)):
             continue
         digits = _all_digit_password(name, value)
         if rule.min_length and len(value) < rule.min_length and not digits:
             continue
+        if filters.reject_reason(value, True, rule_id != "basic-auth-tuple") and not digits:
+            continue
+        if filters.same_as_user(value, line) or (c.ctx.user and c.ctx.user == value):
+            continue  # user=gorm password=gorm: a local default
+        confidence = rule.confidence
+        if rule.generic:
+            # the same scoring as the line rules' generic candidates: name, value, path
+            candidate = scoring.Candidate(name, value, path, line, rule.tags, rule.id, line_no)
+            scored = scoring.confidence(candidate, rule.confidence)
+            if scored is None:
+                continue
+            confidence = scored
+        if _ORDER[confidence] < _ORDER[min_confidence]:
+            continue  # decided before the costlier checks (detect-secrets' heuristics)
         if not _value_ok(value, line, named=rule_id != "basic-auth-tuple", name=name):
             continue
         if matching.allowed(rule, path, value, value, line):
