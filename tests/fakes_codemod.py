@@ -14,6 +14,7 @@ from collections.abc import Callable
 from credmigrate.findings.fingerprint import fingerprint
 from credmigrate.findings.model import Binding, Confidence, Finding, Replacement, Span
 from credmigrate.findings.redact import redact
+from credmigrate.rewrite.text import escaped
 from tests import fakes
 
 MARKER = re.compile(r"@@(\w+):(\w+)@@")
@@ -30,7 +31,16 @@ GENERATORS: dict[str, Callable[[str], str]] = {
         + "\n".join(fakes.b64_blob(48, f"{seed}-{i}") for i in range(3))
         + "\n-----END PRIVATE KEY-----"
     ),
+    # a PEM key written on one line with \n escapes, as in a service-account JSON dict
+    "pem_escaped": lambda seed: (
+        "-----BEGIN PRIVATE KEY-----\n"
+        + "\n".join(fakes.b64_blob(48, f"{seed}-{i}") for i in range(3))
+        + "\n-----END PRIVATE KEY-----\n"
+    ),
+    "digits": lambda seed: fakes.token(8, seed, "0123456789"),
+    "hex": lambda seed: fakes.token(32, seed, "0123456789abcdef"),
 }
+ESCAPED = {"pem_escaped"}  # written into the source with escapes; the value has line breaks
 
 
 def materialize(text: str, case: str) -> tuple[str, dict[str, str]]:
@@ -40,7 +50,7 @@ def materialize(text: str, case: str) -> tuple[str, dict[str, str]]:
     def sub(m: re.Match[str]) -> str:
         value = GENERATORS[m.group(1)](f"{case}-{m.group(1)}-{m.group(2)}")
         secrets[value] = m.group(2)
-        return value
+        return escaped(value) if m.group(1) in ESCAPED else value
 
     return MARKER.sub(sub, text), secrets
 
@@ -85,11 +95,12 @@ def replacements(
         spans = []
     out: list[Replacement] = []
     for secret, key in secrets.items():
-        start = source.find(secret)
+        needle = secret if secret in source else escaped(secret)
+        start = source.find(needle)
         while start >= 0:
             lineno = source.count("\n", 0, start) + 1
             col = start - (source.rfind("\n", 0, start) + 1) + 1
-            end = start + len(secret)
+            end = start + len(needle)
             end_line = source.count("\n", 0, end) + 1
             end_col = end - (source.rfind("\n", 0, end) + 1) + 1
             span = Span(lineno, col, end_line, end_col)
@@ -108,5 +119,5 @@ def replacements(
                 binding=binding,
             )
             out.append(Replacement(finding, secret_name, key))
-            start = source.find(secret, start + 1)
+            start = source.find(needle, start + 1)
     return out

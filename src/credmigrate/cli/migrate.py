@@ -15,6 +15,7 @@ import click
 from credmigrate.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from credmigrate.migrate.plan import Plan
     from credmigrate.store.secrets_manager import StoreSettings
 
 
@@ -155,6 +156,11 @@ def _hold_lock(root: Path, wait: float) -> None:
 @click.option(
     "--no-progress", is_flag=True, help="No progress bars (shown only on a TTY, not in CI)."
 )
+@click.option(
+    "--include-tests",
+    is_flag=True,
+    help="Also upload values found only in test code (by default they are flagged, not uploaded).",
+)
 def migrate(
     path: Path,
     yes: bool,
@@ -183,12 +189,14 @@ def migrate(
     show_secrets: bool,
     lock_wait: float = 5.0,
     no_progress: bool = False,
+    include_tests: bool = False,
 ) -> int:
     """Move the secrets found in PATH to AWS Secrets Manager and rewrite code to fetch them.
 
     Shows the plan (secrets, code diff, IAM policy, cost) and asks before applying. Uploads and
-    verifies everything before any file changes. Exit 0 done, 2 usage, 3 bad input or dirty
-    tree or changed source, 4 secret-store failure or conflict, 5 read-back mismatch.
+    verifies everything before any file changes. Exit 0 done, 1 done but values left in the
+    source for a human (listed), 2 usage, 3 bad input or dirty tree or changed source, 4
+    secret-store failure or conflict, 5 read-back mismatch.
     """
     from credmigrate.config import load_config
     from credmigrate.migrate.apply import ApplyOptions
@@ -223,6 +231,7 @@ def migrate(
         tags=_tags(tag),
         rotation_lambda=rotation_lambda,
         rotate_after_days=rotate_after_days,
+        include_tests=include_tests,
     )
     req = MigrateRequest(
         root=root,
@@ -256,7 +265,7 @@ def migrate(
         return int(ExitCode.CLEAN)
     if not plan.secrets:
         click.echo("credmigrate: nothing to migrate", err=True)
-        return int(ExitCode.CLEAN)
+        return _left_in_source(plan)
     if not yes:
         if not sys.stdin.isatty():
             click.echo("credmigrate: not applied: pass --yes to apply without a prompt", err=True)
@@ -282,4 +291,20 @@ def migrate(
             f"`git filter-repo --replace-text`; delete it when done",
             err=True,
         )
-    return int(ExitCode.CLEAN)
+    return _left_in_source(plan)
+
+
+def _left_in_source(plan: Plan) -> int:
+    """Exit 1, naming every file, when values stay in the source for a human; else 0."""
+    if not plan.flagged:
+        return int(ExitCode.CLEAN)
+    by_path: dict[str, list[str]] = {}
+    for f in plan.flagged:
+        by_path.setdefault(f.path, []).append(f.reason)
+    click.echo(
+        f"credmigrate: values left in the source of {len(by_path)} file(s), a human must act:",
+        err=True,
+    )
+    for path, reasons in sorted(by_path.items()):
+        click.echo(f"  {path}: {'; '.join(dict.fromkeys(reasons))}", err=True)
+    return int(ExitCode.FINDINGS)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from credmigrate.config import Config
-from credmigrate.detect import filters, matching
+from credmigrate.detect import filters, matching, python_gate
 from credmigrate.detect import prefilter as prefilter_module
 from credmigrate.detect.prefilter import Prefilter
 from credmigrate.detect.rules import Rule, assemble
@@ -90,6 +90,17 @@ class Detector:
                     keywords.append(kw)
                     self._by_keyword.append([])
                 self._by_keyword[kw_index[kw]].append(ri)
+        # Python files whose shapes only the AST can read (a name and its literal on different
+        # lines, positional arguments of known callees, query keys...): these entries only
+        # decide whether the AST pass runs on a .py file without line findings.
+        self._py_gate: set[int] = set()
+        for entry in python_gate.gate_entries(prefilter_module.HYPERSCAN):
+            if entry not in kw_index:
+                kw_index[entry] = len(keywords)
+                keywords.append(entry)
+                self._by_keyword.append([])
+            self._py_gate.add(kw_index[entry])
+        self._rules_by_id = {r.id: r for r in self.rules}
         self.prefilter = Prefilter(keywords)
         self._scoped_ids = frozenset(
             self.rules[ri].id for ri in (*self._path_scoped, *self._keyword_scoped)
@@ -169,7 +180,16 @@ class Detector:
         hit_pos: dict[int, list[int]] = defaultdict(list)  # line start -> keyword offsets
         multiline: set[int] = set()
         path_ok: dict[int, bool] = {}
+        is_py = path.endswith((".py", ".pyw"))
+        py_gate = False
+        py_hints: list[int] = []  # where the AST pass needs to look
         for kid, pos in self.prefilter.hits(data):
+            if is_py:
+                py_hints.append(pos)
+            if kid in self._py_gate:
+                py_gate = py_gate or is_py
+                if not self._by_keyword[kid]:
+                    continue
             start = data.rfind(b"\n", 0, pos) + 1
             hit_pos[start].append(pos)
             for ri in self._by_keyword[kid]:
@@ -196,13 +216,18 @@ class Detector:
             findings.extend(self._scan_lines(path, data, candidates, hit_pos))
         if multiline:
             findings.extend(self._scan_multiline(path, data, multiline))
-        if not findings:
-            return findings
-        findings = matching.dedupe(findings, self._scoped_ids, self._generic_ids)
-        if path.endswith((".py", ".pyw")):
+        if findings:
+            findings = matching.dedupe(findings, self._scoped_ids, self._generic_ids)
+        if is_py and (findings or py_gate):
             from credmigrate.detect import python_ast
 
-            findings = python_ast.refine(path, data, findings)
+            found = python_ast.detect(
+                path, data, findings, self._rules_by_id, self.min_confidence, py_hints
+            )
+            # not valid Python 3: the line rules' findings stand, and they say so
+            findings = [python_ast.unparsed(f) for f in findings] if found is None else found
+        if not findings:
+            return findings
         return matching.pair(findings, self.rules)
 
     def _scan_lines(

@@ -17,6 +17,7 @@ from typing import Any
 
 from credmigrate import strict
 from credmigrate.config import Config
+from credmigrate.detect import testcode
 from credmigrate.errors import BadInputError, UsageError
 from credmigrate.findings.fingerprint import secret_hash
 from credmigrate.findings.model import Finding, RewriteOutcome, RewriteStatus, Status
@@ -44,6 +45,7 @@ class PlanOptions:
     tags: tuple[tuple[str, str], ...] = ()
     rotation_lambda: str | None = None
     rotate_after_days: int | None = None
+    include_tests: bool = False  # upload values found only in test code too
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,34 @@ def source_digest(root: Path | None, paths: Sequence[str]) -> str:
     return h.hexdigest()
 
 
+def _split_test_code(
+    live: list[Finding], include_tests: bool
+) -> tuple[list[Finding], list[Finding]]:
+    """(to migrate, test values left in place). A test value also used by the application's
+    own code is migrated with it; one found only in test code is never uploaded by default."""
+    if include_tests:
+        return live, []
+    app_values = {f.secret for f in live if not testcode.is_test_code(f)}
+    keep = [f for f in live if f.secret in app_values]
+    return keep, [f for f in live if f.secret not in app_values]
+
+
+def _test_flags(in_tests: Sequence[Finding]) -> tuple[Flagged, ...]:
+    by_path: dict[tuple[str, str], list[Finding]] = {}
+    for f in sorted(in_tests, key=Finding.sort_key):
+        by_path.setdefault((f.path, testcode.why(f)), []).append(f)
+    return tuple(
+        Flagged(
+            path,
+            f"{why}: not uploaded",
+            f"{path}:{', '.join(str(f.line) for f in fs)}: keep an obviously fake value in the "
+            "test, or read it from a fixture or the environment; --include-tests migrates it",
+            tuple(dict.fromkeys(f.fingerprint for f in fs)),
+        )
+        for (path, why), fs in by_path.items()
+    )
+
+
 def build_plan(
     findings: Sequence[Finding],
     config: Config,
@@ -224,6 +254,7 @@ def build_plan(
     check_template(template)
     live = [f for f in findings if f.status != Status.HISTORY_ONLY]
     live_values = {f.secret for f in live}  # a value also live elsewhere is migrated, not listed
+    live, in_tests = _split_test_code(live, options.include_tests)
     groups = group_findings(live, options.group)
     repo = sanitize(repo_name) or "repo"
     prefix = options.prefix if options.prefix is not None else config.prefix
@@ -259,7 +290,7 @@ def build_plan(
         if f.status == Status.HISTORY_ONLY and f.secret not in live_values
     )
     outcomes, available = plan_code_changes(root, groups, names, config, progress=progress)
-    flagged = flagged_from(outcomes, groups, names, available)
+    flagged = flagged_from(outcomes, groups, names, available) + _test_flags(in_tests)
     rewrite_paths = tuple(
         sorted(o.path for o in outcomes if o.status == RewriteStatus.REWRITTEN and o.diff)
     )

@@ -11,12 +11,11 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
+from credmigrate.detect import testcode
 from credmigrate.findings.redact import redact
 
 _PREFIX = re.compile(r"[A-Za-z]*")
-_TEST_DIRS = {"tests", "test", "testing", "fixtures", "__tests__"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,27 @@ def _value(prefix: str, quote: str, raw: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def escaped(secret: str) -> str:
+    """How a value with backslashes or line breaks is written inside a plain literal."""
+    return (
+        secret.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
+
+
+def in_source(secret: str, text: str) -> bool:
+    """The value appears in the source, verbatim or written with escapes."""
+    return bool(secret) and (secret in text or escaped(secret) in text)
+
+
+def literal_value(source: str) -> str | None:
+    """The value of one plain (not f-, not bytes) string literal's source, or None."""
+    try:
+        value = ast.literal_eval(source)
+    except (SyntaxError, ValueError):
+        return None
+    return value if isinstance(value, str) else None
+
+
 def split_is_clean(prefix: str, quote: str, raw: str, start: int, end: int, secret: str) -> bool:
     """True when ``raw[start:end]`` is the secret verbatim and no escape straddles the cut.
 
@@ -96,11 +116,7 @@ def other_quote(quote: str) -> str:
 
 def is_test_path(path: str) -> bool:
     """Test code is flagged, never rewritten: its literals are fixtures, not live credentials."""
-    p = PurePosixPath(path)
-    name = p.name
-    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
-        return True
-    return any(part in _TEST_DIRS for part in p.parts[:-1])
+    return testcode.is_test_path(path)
 
 
 def unified_diff(

@@ -30,6 +30,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
 from credmigrate.findings.model import Replacement, RewriteOutcome, RewriteStatus
+from credmigrate.rewrite.codemod import _comments
 from credmigrate.rewrite.codemod import _context as ctxmod
 from credmigrate.rewrite.codemod._apply import add_imports, apply_edits
 from credmigrate.rewrite.codemod._locate import (
@@ -45,7 +46,7 @@ from credmigrate.rewrite.codemod._locate import (
 )
 from credmigrate.rewrite.codemod._positions import LeafPositions
 from credmigrate.rewrite.text import escape_braces as _esc
-from credmigrate.rewrite.text import other_quote, py_str, split_literal, unified_diff
+from credmigrate.rewrite.text import in_source, other_quote, py_str, split_literal, unified_diff
 
 __all__ = ["instruction", "rewrite_source"]
 
@@ -82,7 +83,7 @@ def _rewrite(path: str, source: str, reps: Sequence[Replacement], accessor: str)
             f"not valid Python {_PY} (line {exc.lineno}: {exc.msg}): a syntax error, Python 2, "
             "or newer syntax - not rewritten: fix the file or move its secrets by hand",
         )
-    if not any(r.finding.secret and r.finding.secret in text for r in reps):
+    if not any(in_source(r.finding.secret, text) for r in reps):
         return _nothing_here(path, source, reps, accessor)  # e.g. a rerun: no parse needed
     try:
         module = cst.parse_module(text)
@@ -92,17 +93,31 @@ def _rewrite(path: str, source: str, reps: Sequence[Replacement], accessor: str)
     st = State(scope, LeafPositions(module, text), scope.parents, list(leaves), accessor)
     if scope.names.get(FUNC, f"{accessor}.{FUNC}") != f"{accessor}.{FUNC}":
         st.fn = ALIAS
-    hits = locate_all(st, text, reps)
+    in_comments = _comments.positions(text, [r.finding.secret for r in reps])
+    comment_reps = [
+        r for r in reps if (r.finding.span.line, r.finding.span.column - 1) in in_comments
+    ]
+    code_reps = [r for r in reps if r not in comment_reps]
+    hits = locate_all(st, text, code_reps)
     edits = ctxmod.Edits()
     imports = CodemodContext()
     for leaf_hits in by_leaf(st, hits):
         _plan_leaf(st, leaf_hits, edits, imports)
-    if not edits.any():
+    code = text
+    if edits.any():
+        new_module = apply_edits(scope.module, scope.parents, edits)
+        fn_alias = ALIAS if st.fn == ALIAS else None
+        AddImportsVisitor.add_needed_import(imports, accessor, FUNC, fn_alias)
+        new_module = add_imports(new_module, imports)
+        code = new_module.code
+    code, _ = _comments.scrub(code, reps, st.fn)
+    for rep in comment_reps:
+        if rep.finding.secret in code:
+            human(st, rep, "the value sits in a comment that could not be edited")
+        else:
+            st.handled.append(rep.finding.fingerprint)
+    if code == text:
         return _result(path, source, source, st, reps)
-    new_module = apply_edits(scope.module, scope.parents, edits)
-    AddImportsVisitor.add_needed_import(imports, accessor, FUNC, ALIAS if st.fn == ALIAS else None)
-    new_module = add_imports(new_module, imports)
-    code = new_module.code
     try:
         compile(code, path, "exec", dont_inherit=True)
     except SyntaxError as exc:

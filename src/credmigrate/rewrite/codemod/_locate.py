@@ -10,9 +10,9 @@ import libcst as cst
 from credmigrate.findings.model import Replacement
 from credmigrate.rewrite.codemod import _context as ctxmod
 from credmigrate.rewrite.codemod._positions import LeafPositions
+from credmigrate.rewrite.text import in_source, literal_value, split_is_clean, split_literal
 from credmigrate.rewrite.text import occurrences as _occ
 from credmigrate.rewrite.text import position_at as _pos_at
-from credmigrate.rewrite.text import split_is_clean, split_literal
 
 FUNC = "get_secret"
 ALIAS = "_credmigrate_get_secret"
@@ -59,7 +59,7 @@ def locate_all(st: State, text: str, reps: Sequence[Replacement]) -> list[Hit]:
     hits: list[Hit] = []
     for rep in reps:
         secret = rep.finding.secret
-        if not secret or secret not in text:
+        if not in_source(secret, text):
             if rep.secret_name in text and st.fn in text:
                 st.handled.append(rep.finding.fingerprint)  # already rewritten earlier
             else:
@@ -83,6 +83,10 @@ def _locate(st: State, leaves: Sequence[Leaf], rep: Replacement) -> Hit | None:
     want = (f.span.line, f.span.column - 1)
     chosen = [c for c in found if c[2] == want]
     lit = f.binding.literal if f.binding else None
+    if not found and lit is not None:
+        whole = _whole_value(st, leaves, rep, (lit.line, lit.column - 1))
+        if whole is not None:
+            return whole
     if not chosen and lit is not None:
         lo, hi = (lit.line, lit.column - 1), (lit.end_line, lit.end_column - 1)
         chosen = [c for c in found if lo <= c[2] < hi]
@@ -98,6 +102,25 @@ def _locate(st: State, leaves: Sequence[Leaf], rep: Replacement) -> Hit | None:
         human(st, rep, why)
         return None
     return Hit(rep, leaf, off, off + len(f.secret))
+
+
+def _whole_value(
+    st: State, leaves: Sequence[Leaf], rep: Replacement, at: tuple[int, int]
+) -> Hit | None:
+    """A literal written with escapes (a PEM key's ``\\n``) whose whole value is the secret."""
+    for leaf in leaves:
+        if not isinstance(leaf, cst.SimpleString):
+            continue
+        start = st.pos[leaf].start
+        if (start.line, start.column) != at:
+            continue
+        parts = split_literal(leaf.value)
+        if parts is None or "b" in parts.prefix or "f" in parts.prefix:
+            return None
+        if literal_value(leaf.value) != rep.finding.secret:
+            return None
+        return Hit(rep, leaf, 0, len(parts.body))
+    return None
 
 
 def raw_text(st: State, leaf: Leaf) -> tuple[str, int, int]:
