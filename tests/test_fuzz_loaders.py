@@ -33,6 +33,7 @@ from credmigrate.migrate.journal import Journal
 from credmigrate.migrate.plan import plan_from_json
 from credmigrate.migrate.plan_text import render_plan
 from credmigrate.sources.worktree import scan_worktree
+from tests.gitscan_helpers import env_line
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -342,10 +343,8 @@ def test_config(tmp_path: Path, data: st.DataObject) -> None:
 def test_baselines(tmp_path: Path, data: st.DataObject, seed: Any) -> None:
     p = tmp_path / "baseline.json"
     p.write_bytes(_mutated_json(seed, data))
-    finding = Detector.default(Config()).scan_text(
-        "app.py", 'GITHUB_TOKEN = "ghp_0123456789abcdefghijABCDEFGHIJ012345"\n'
-    )
-    assert isinstance(finding, list)
+    finding = Detector.default(Config()).scan_text("app.py", env_line(1))
+    assert len(finding) == 1
     _fails_cleanly(lambda: Baseline.load(p).filter(finding))
 
 
