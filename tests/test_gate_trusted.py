@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import Repo
 from tests.gitscan_helpers import env_line, run_cli, token
+from tests.test_reports_sarif import _validator
 
 NOTICE = "credmigrate-gate-input-changed"
 BASELINE = ".credmigrate-baseline.json"
@@ -80,8 +81,12 @@ def test_pr_that_only_edits_excludes_is_flagged_in_every_format(
     code, text, _e = _gate(pr, capsys, fmt="text")
     assert code == 1 and NOTICE in text and ".credmigrate.toml changed since main" in text
     code, sarif, _e = _gate(pr, capsys, fmt="sarif")
-    results = json.loads(sarif)["runs"][0]["results"]
+    doc = json.loads(sarif)
+    _validator().validate(doc)  # still valid SARIF 2.1.0, with a rule entry for the notice
+    results = doc["runs"][0]["results"]
     assert code == 1 and [r["ruleId"] for r in results] == [NOTICE]
+    rules = doc["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules if r["id"] == NOTICE] == [NOTICE]
     code, junit, _e = _gate(pr, capsys, fmt="junit")
     assert code == 1 and NOTICE in junit and "<failure" in junit
 
