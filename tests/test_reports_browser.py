@@ -186,10 +186,12 @@ def test_migration_report(browser: Browser, repo: Repo, moto: MotoServer, tmp_pa
     repo.write("svc.py", f'DB_PASSWORD = "{fakes.password("svc")}"\n')
     repo.write("tests/test_x.py", f'TOKEN = "{fakes.github_pat("t")}"\n')
     repo.commit("<b>bold</b> commit")
-    assert main(["migrate", str(repo.path), "--yes", "--no-history"]) == 0
+    # exit 1: a value is left in the test file, and the report says a human must act on it
+    assert main(["migrate", str(repo.path), "--yes", "--no-history"]) == 1
     path = repo.path / ".credmigrate" / "migration-report.html"
     o = _open(browser, path)
-    assert _card(o.page, "created") == "2"  # the test file's token is stored, not rewritten
+    assert _card(o.page, "created") == "1"  # test code is flagged, not uploaded
+    assert _card(o.page, "needs-a-human") == "1"
     arn = o.page.locator("#secrets tbody tr td").nth(4).inner_text()
     assert arn.startswith("arn:aws:secretsmanager:us-east-1:123456789012:secret:")
     diff = o.page.locator("details.rewrite", has_text="svc.py").locator("pre.diff")
