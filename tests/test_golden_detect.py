@@ -19,8 +19,8 @@ from tests.fakes_codemod import materialize, replacements
 GOLDEN = Path(__file__).parent / "golden"
 PATH = "app/settings.py"
 ACCESSOR = "_credmigrate_secrets"
-# every case whose markers are all real secrets in a detectable place (flagged_shapes holds
-# docstrings and match patterns; negative holds none; the others are codemod-only shapes)
+# every case whose markers are secrets in a detectable place (flagged_shapes holds docstrings
+# and match patterns, negative none, the rest values bound to no secret-like name at all)
 CASES = [
     "multiline_shapes",
     "subscript_targets",
@@ -36,10 +36,24 @@ CASES = [
     "flask_config",
     "client_kwargs",
     "function_defaults",
+    "dataclass_defaults",
+    "pydantic_settings",
+    "config_classes",
+    "config_readers",
+    "module_constants",
+    "collections",
+    "connection_urls",
+    "fstrings_concat",
+    "private_keys",
 ]
 # markers the generic rule does not count by design: their only name is a bare ``key`` or one
-# the name filters call "not a secret" (CONFIG_KEY); the codemod still rewrites them when asked
-NOT_BY_NAME = {"env_fallback": {"CONFIG_KEY"}, "function_defaults": {"ONE_LINER"}}
+# the name filters call "not a secret" (CONFIG_KEY), or no secret-like name at all
+NOT_BY_NAME = {
+    "env_fallback": {"CONFIG_KEY"},
+    "function_defaults": {"ONE_LINER"},
+    "collections": {"FALLBACK_KEYS_0", "FALLBACK_KEYS_1", "ALLOWED"},
+    "fstrings_concat": {"WEBHOOK_PATH"},
+}
 
 
 @pytest.fixture(scope="module")

@@ -108,3 +108,14 @@ def test_an_identifier_with_the_same_letters_is_not_an_occurrence(detector: Dete
     found = scan(detector, "app/settings.py", src)
     assert all("not valid Python" not in f.description for f in found)
     assert [f.line for f in found] == [2]
+
+
+@pytest.mark.parametrize(
+    "field",
+    ['attr.ib(default="{v}")', 'attrs.field(default="{v}")', 'Field("{v}", description="x")'],
+)
+def test_field_defaults_take_the_attribute_name(detector: Detector, field: str) -> None:
+    tok = fakes.token(26, "field")
+    src = f"class Settings:\n    api_token: str = {field.format(v=tok)}\n"
+    (f,) = scan(detector, "app/settings.py", src)
+    assert f.secret == tok and f.binding is not None and f.binding.name == "api_token"

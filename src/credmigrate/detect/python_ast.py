@@ -222,6 +222,8 @@ _WRAPPERS = frozenset(
         "b64decode",
     ]
 )
+# Field constructors whose ``default`` is the value of the attribute they are assigned to.
+_FIELD_FACTORIES = frozenset(["field", "Field", "ib", "attrib", "SecretField"])
 # Methods called on the value itself: ``"...".encode()``, ``"...".strip()``.
 _METHOD_WRAPPERS = frozenset(["encode", "strip", "rstrip", "lstrip"])
 _ENV_GETTERS = ("environ.get", "getenv", "environ.setdefault")
@@ -576,6 +578,14 @@ class _Walker:
                 self._value(node.args[1], replace(ctx, rule="env-fallback"), embedded)  # type: ignore[attr-defined]
                 self.cands = saved
                 self.late.extend(late)
+            elif tail in _FIELD_FACTORIES:
+                # a dataclass / pydantic / attrs field: its default is the attribute's value
+                call = node
+                for kw in call.keywords:  # type: ignore[attr-defined]
+                    if kw.arg == "default":
+                        self._value(kw.value, ctx, embedded)
+                if tail in ("Field", "SecretField") and call.args:  # type: ignore[attr-defined]
+                    self._value(call.args[0], ctx, embedded)  # type: ignore[attr-defined]
             elif tail in _METHOD_WRAPPERS and isinstance(func, ast.Attribute):
                 self._value(func.value, ctx, embedded)  # "value".encode("utf-8"): not the arg
             elif tail in _WRAPPERS and node.args:  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ _GATE_REGEXES = (
     _NAME + r"['\"][ \t]*:[ \t]*(?:[\w.]{1,60}\()?[ \t]*\r?\n",
     _NAME + r"['\"\]]*[ \t]*=[ \t]*[\w.]{1,60}\([ \t]*['\"][^'\"\n]{1,80}['\"][ \t]*,[ \t]*\r?\n",
     # a secret-like name = call('...'): quote(), SecretStr(), config('X', default=...)
-    _NAME + r"['\"\]]*[ \t]*[=:][ \t]*[\w.]{1,60}\([^\n]{0,80}['\"]",
+    _NAME + r"['\"\]]*[ \t]*(?::[^\n=]{1,60})?[=:][ \t]*[\w.]{1,60}\([^\n]{0,80}['\"]",
     # ... or '<digits>' (the line rules' filters drop all-digit values)
     r"\b\w*(?:passw\w*|pwd|pass)['\"]?[ \t]*[=:][ \t]*['\"][0-9]{6}",
     # a known callee with positional arguments
