@@ -271,7 +271,10 @@ def _internal(exc: BaseException) -> str:
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
-    where = f"{os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}" if tb else "?"
+    where = "?"
+    if tb is not None:
+        path = Path(tb.tb_frame.f_code.co_filename)
+        where = f"{path.parent.name}/{path.name}:{tb.tb_lineno}"
     return f"internal error: {type(exc).__name__} at {where}"
 
 

@@ -23,6 +23,8 @@ from typing import Any
 from credmigrate.errors import BadInputError
 from credmigrate.sources.org import OrgOptions, RepoOutcome, RepoSpec, Task, scan_repo
 
+_METHOD_ENV = "DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD"
+
 
 def available() -> bool:
     """Whether dask.distributed is installed (without importing it)."""
@@ -65,28 +67,34 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         finally:
             client.close()
         return
-    # Workers must not see the terminal's Ctrl-C: this process stops them. Signal dispositions
-    # set to "ignore" are inherited by the processes started now (and restarted later).
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        cluster = LocalCluster(
-            n_workers=workers or default_workers(),
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            silence_logs=logging.CRITICAL,
-        )
-        client = Client(cluster)
-    finally:
-        signal.signal(signal.SIGINT, old)
-    try:
+    import dask
+
+    # Worker processes come from a fork server that has imported dask once: a cluster starts
+    # in ~0.7 s and stops in ~0.05 s here, against ~1.5 s and ~0.6 s when each worker is a
+    # fresh interpreter (dask's default, "spawn"; still used when the user's config says so).
+    settings = {}
+    if _METHOD_ENV not in os.environ:
+        settings["distributed.worker.multiprocessing-method"] = "forkserver"
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(dask.config.set(settings))  # read again when a worker restarts
+        # Workers must not see the terminal's Ctrl-C: this process stops them. "Ignore" is
+        # inherited by the processes started now (the fork server, so restarted workers too).
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=workers or default_workers(),
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,
+                )
+            )
+            client = stack.enter_context(Client(cluster))
+        finally:
+            signal.signal(signal.SIGINT, old)
         yield client
-    finally:
-        with contextlib.suppress(Exception):
-            client.close()
-        with contextlib.suppress(Exception):
-            cluster.close()
 
 
 def _check_workers(client: Any) -> int:
