@@ -14,12 +14,14 @@ Every configuration scans the same list with ``credmigrate scan --repos LIST --h
 - ``dask 1`` / ``dask 2`` start a local dask cluster of that many worker processes.
 
 Each is also run on a list of one (small) repository: the difference to ``sequential`` there is
-the fixed cost (cluster start and stop, worker warm-up). The per-task overhead is what is left
-of a dask run once that fixed cost and the sequential scan time are taken away, divided by the
-number of repositories, and is compared with the median repository's scan time (the "mid-size"
-scan). CPU seconds (user + sys of the whole process tree) are shown next to wall seconds: on a
-shared machine they move much less than wall time. Every run's findings (repository +
-fingerprint) must be the same set, or the table says so.
+the fixed cost (cluster start and stop, worker warm-up). Each repository's scan time as
+measured inside its task is in the report; "sum of scans" adds them up. The per-task overhead of
+the 1-worker run is the time that is not scanning, less the same in the one-repository run (the
+fixed cost), per further repository: ``((wall - sum) - (wall1 - scan1)) / (n - 1)``. Measured
+that way it does not depend on how fast the scans themselves ran under other jobs' load; it is
+compared with the median repository's sequential scan time (the "mid-size" scan). CPU time is
+not shown: the workers are children of dask's fork server, whose CPU the kernel does not report
+to us. Every run's findings (repository + fingerprint) must be the same set, or the table says so.
 
 Usage: python bench/org.py [-n 2] [--per-repo 11] [--workers 1,2] [--no-save] [GIT_DIR ...]
 """
@@ -29,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -40,17 +41,17 @@ import measure
 import repos
 import table
 
-DEFAULT_SOURCES = ("pallets+click", "psf+requests", "pallets+itsdangerous", "encode+httpx")
+DEFAULT_SOURCES = ("pallets+click", "psf+requests", "encode+httpx", "pytest-dev+pytest")
 ORG = repos.CACHE / "org"
 HEADERS = [
     "configuration",
     "repos",
     "wall s (runs)",
-    "CPU s",
     "speed-up",
+    "sum of scans s",
     "fixed cost s",
-    "overhead/task ms (wall)",
-    "overhead/task ms (CPU)",
+    "overhead/task ms",
+    "vs mid-size scan",
     "findings",
     "note",
 ]
@@ -85,7 +86,6 @@ def materialise(sources: list[Path], per_repo: int) -> list[Path]:
 @dataclass
 class Sample:
     wall: float
-    cpu: float
     findings: frozenset[tuple[str, str]]
     task_seconds: list[float]
     error: str
@@ -95,20 +95,17 @@ def run_once(exe: Path, listing: Path, extra: list[str], timeout: float) -> Samp
     report = listing.with_suffix(".json")
     argv = [str(exe), "scan", "--repos", str(listing), "--history", "--no-progress"]
     argv += ["-f", "json", "-o", str(report), *extra]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     run = measure.run(argv, cwd=ORG, timeout=timeout)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if run.returncode not in (0, 1, 3) or not report.exists():
         last = (run.stderr.strip().splitlines() or ["?"])[-1]
-        return Sample(run.wall, cpu, frozenset(), [], f"exit {run.returncode}: {last}")
+        return Sample(run.wall, frozenset(), [], f"exit {run.returncode}: {last}")
     doc = json.loads(report.read_text())
     report.unlink()
     found = frozenset((f["repo"], f["fingerprint"]) for f in doc["findings"])
     rows = doc["repositories"]
     failed = [r["repo"] for r in rows if r["status"] != "scanned"]
     error = f"{len(failed)} repositories not scanned: {failed[:2]}" if failed else ""
-    return Sample(run.wall, cpu, found, [float(r["seconds"]) for r in rows], error)
+    return Sample(run.wall, found, [float(r["seconds"]) for r in rows], error)
 
 
 def main() -> int:
@@ -145,36 +142,35 @@ def main() -> int:
             full[name].append(run_once(exe, listing, extra, args.timeout))
     base = full["sequential"]
     base_wall = statistics.median(s.wall for s in base)
-    base_cpu = statistics.median(s.cpu for s in base)
-    base_fixed_wall = statistics.median(s.wall for s in fixed["sequential"])
-    base_fixed_cpu = statistics.median(s.cpu for s in fixed["sequential"])
+    base_fixed = statistics.median(s.wall for s in fixed["sequential"])
     mid = statistics.median(base[0].task_seconds) if base[0].task_seconds else float("nan")
     want = base[0].findings
     n = len(made)
     rows: list[list[object]] = []
     for name, samples in full.items():
         wall = statistics.median(s.wall for s in samples)
-        cpu = statistics.median(s.cpu for s in samples)
-        fx_wall = statistics.median(s.wall for s in fixed[name]) - base_fixed_wall
-        fx_cpu = statistics.median(s.cpu for s in fixed[name]) - base_fixed_cpu
+        scans = statistics.median(sum(s.task_seconds) for s in samples)
+        fx = statistics.median(s.wall for s in fixed[name]) - base_fixed
         notes = sorted({s.error for s in samples + fixed[name] if s.error})
         if any(s.findings != want for s in samples):
             notes.append("FINDINGS DIFFER from the sequential run")
-        over_wall = over_cpu = "-"
-        if name.startswith("dask 1"):
-            # one worker does the same scans one after another: what is left is dask's cost
-            over_wall = f"{(wall - base_wall - fx_wall) / (n - 1) * 1000:.0f}"
-            over_cpu = f"{(cpu - base_cpu - fx_cpu) / (n - 1) * 1000:.0f}"
+        over = vs_mid = "-"
+        if name == "dask 1":
+            gaps = [s.wall - sum(s.task_seconds) for s in samples]
+            gap1 = [s.wall - sum(s.task_seconds) for s in fixed[name]]
+            per_task = (statistics.median(gaps) - statistics.median(gap1)) / (n - 1)
+            over = f"{per_task * 1000:.0f}"
+            vs_mid = f"{per_task / mid:.1%}"
         rows.append(
             [
                 name,
                 n,
                 f"{wall:.1f} ({', '.join(f'{s.wall:.1f}' for s in samples)})",
-                f"{cpu:.1f}",
                 table.ratio(base_wall, wall),
-                f"{fx_wall:.1f}" if name != "sequential" else "-",
-                over_wall,
-                over_cpu,
+                f"{scans:.1f}",
+                f"{fx:.1f}" if name != "sequential" else "-",
+                over,
+                vs_mid,
                 len(samples[0].findings),
                 "; ".join(notes),
             ]
