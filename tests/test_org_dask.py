@@ -174,3 +174,21 @@ def test_ctrl_c_stops_the_cluster_and_writes_what_finished(tmp_path: Path) -> No
             break
         time.sleep(0.2)
     assert not left
+
+
+def test_an_existing_cluster_by_option_or_environment(
+    org: tuple[Path, set[Key]],
+    cluster: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root, want = org
+    args = ["scan", "--repos", str(root / "repos.txt"), "--history", "-f", "json"]
+    code, out, err = run_cli([*args, "--scheduler", cluster.scheduler_address], capsys, cwd=root)
+    assert code == 1, err
+    assert _found(json.loads(out)) == want
+    assert f"on the dask cluster at {cluster.scheduler_address}, 2 workers" in err
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", cluster.scheduler_address)
+    code, out, err = run_cli(args, capsys, cwd=root)
+    assert code == 1 and _found(json.loads(out)) == want
+    assert "on the dask cluster at" in err

@@ -224,3 +224,17 @@ def test_usage_errors(
     code, _out, err = run_cli(["scan", *args], capsys, cwd=tmp_path)
     assert code == 2
     assert message in err and "Traceback" not in err
+
+
+def test_a_baseline_applies_across_repos_and_to_the_summary_counts(
+    org: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lst = write_list(tmp_path / "repos.txt", ["org/r0", "org/r1"])
+    base = tmp_path / "accepted.json"
+    args = ["scan", "--repos", str(lst), "--history", "--workers", "0", "-f", "json"]
+    code, _out, _err = run_cli([*args, "--update-baseline", str(base)], capsys)
+    assert code == 0
+    code, out, _err = run_cli([*args, "--baseline", str(base)], capsys)
+    doc = _report(out)
+    assert code == 0 and doc["findings"] == [] and doc["summary"]["suppressed"] > 0
+    assert [(r["live"], r["history_only"]) for r in doc["repositories"]] == [(0, 0), (0, 0)]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
-from credmigrate.findings.model import Binding, Finding, RepoSummary, ScanResult, Span
+from credmigrate.findings.model import Binding, Finding, RepoSummary, ScanResult, Span, Status
 
 # Control characters (C0 except tab, so newlines too; DEL; C1), lone surrogates from undecodable
 # paths and XML's non-characters: shown escaped so a crafted file name or value can't drive the
@@ -124,6 +125,16 @@ def summary_dict(result: ScanResult, findings: Sequence[Finding]) -> dict[str, A
         "notes": list(result.notes),
         "errors": list(result.errors),
     }
+
+
+def repo_rows(result: ScanResult) -> list[RepoSummary]:
+    """The per-repository rows with their counts taken from the findings reported (so a
+    baseline's suppressions are not counted)."""
+    live: Counter[str] = Counter()
+    history: Counter[str] = Counter()
+    for f in result.findings:
+        (history if f.status is Status.HISTORY_ONLY else live)[f.repo] += 1
+    return [replace(r, live=live[r.repo], history_only=history[r.repo]) for r in result.repos]
 
 
 def repo_dict(row: RepoSummary) -> dict[str, Any]:

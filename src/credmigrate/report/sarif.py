@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from credmigrate import __version__
 from credmigrate.findings.model import Finding, ScanResult
-from credmigrate.report.common import repo_dict, sorted_findings
+from credmigrate.report.common import repo_dict, repo_rows, sorted_findings
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -147,6 +147,6 @@ def render_sarif(
         "results": [_result(f, index[f.rule_id], show_secrets) for f in findings],
     }
     if result.repos:  # scan --repos: the per-repository summary
-        run["properties"] = {"repositories": [repo_dict(r) for r in result.repos]}
+        run["properties"] = {"repositories": [repo_dict(r) for r in repo_rows(result)]}
     doc = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2, ensure_ascii=True) + "\n"

@@ -11,6 +11,7 @@ from credmigrate.report.common import (
     escape_control,
     files_with_findings,
     plural,
+    repo_rows,
     repo_table,
     skipped_counts,
     sorted_findings,
@@ -112,7 +113,7 @@ def render_text(result: ScanResult, *, show_secrets: bool = False, color: bool =
         out.append(paint("error", "error: " + escape_control(error)))
     out.extend(paint("note", line) for line in _skipped_lines(result))
     if result.repos:
-        out.extend(repo_table(result.repos))
+        out.extend(repo_table(repo_rows(result)))
         out.append("")
     out.append(_summary(result, findings))
     return "\n".join(out) + "\n"

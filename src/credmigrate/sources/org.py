@@ -63,7 +63,7 @@ class OrgOptions:
     branches: tuple[str, ...] = ()
     since: str | None = None
     jobs: int = 1  # processes inside one repository's scan (sequential mode only)
-    clone_timeout: float | None = None
+    clone_timeout: float | None = 3600.0  # seconds for one clone (or ls-remote) of a URL
     track_revisions: bool = False  # --state: find what each scan covers (one cheap git call)
 
     def digest(self) -> str:
@@ -165,8 +165,11 @@ def cached_detector(config: Config) -> Detector:
 
 
 def _git(args: Sequence[str], *, cwd: Path | None = None, timeout: float | None = None) -> str:
+    # Never wait for a password nobody will type, nor on a transfer that has stalled.
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="true", SSH_ASKPASS="true")
-    env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
+    env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=60")
+    env.setdefault("GIT_HTTP_LOW_SPEED_LIMIT", "1000")  # bytes/s, for ...
+    env.setdefault("GIT_HTTP_LOW_SPEED_TIME", "120")  # ... this many seconds: then give up
     try:
         out = subprocess.run(
             ["git", *args],
