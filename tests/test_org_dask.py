@@ -133,7 +133,8 @@ def test_sigkill_of_a_worker_mid_run_loses_and_duplicates_nothing(
     assert late and all(o.worker != victim for o in late[1:])
 
 
-def test_ctrl_c_stops_the_cluster_and_writes_what_finished(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["2", "0"])
+def test_ctrl_c_stops_the_cluster_and_writes_what_finished(tmp_path: Path, workers: str) -> None:
     root = tmp_path
     n = 24
     for i in range(n):
@@ -142,7 +143,7 @@ def test_ctrl_c_stops_the_cluster_and_writes_what_finished(tmp_path: Path) -> No
     report = tmp_path / "out.json"
     proc = subprocess.Popen(
         [sys.executable, "-m", "credmigrate", "scan", "--repos", str(lst), "--history",
-         "--workers", "2", "-f", "json", "-o", str(report)],
+         "--workers", workers, "-f", "json", "-o", str(report)],
         cwd=root, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
         start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),

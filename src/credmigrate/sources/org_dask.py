@@ -24,6 +24,7 @@ from credmigrate.errors import BadInputError
 from credmigrate.sources.org import OrgOptions, RepoOutcome, RepoSpec, Task, scan_repo
 
 _METHOD_ENV = "DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD"
+_WORKER_WAIT = 60  # seconds an existing cluster may take to have a worker
 
 
 def available() -> bool:
@@ -101,6 +102,13 @@ def _check_workers(client: Any) -> int:
     """The number of workers; every one must run this credmigrate."""
     from credmigrate import __version__
 
+    try:
+        client.wait_for_workers(1, timeout=_WORKER_WAIT)
+    except TimeoutError:
+        raise BadInputError(
+            f"no dask worker joined the scheduler within {_WORKER_WAIT} s: start `dask worker "
+            "SCHEDULER_ADDRESS` on the hosts that should scan"
+        ) from None
     try:
         versions = client.run(_credmigrate_version)
     except ModuleNotFoundError:
