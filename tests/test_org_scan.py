@@ -195,6 +195,12 @@ def test_state_skips_unchanged_repos_and_rescans_moved_ones(
     _c, third, err = run_cli([*args[:-2], "--state", str(state), "--since", "HEAD~1"], capsys)
     assert "made with other scan settings" in err
     assert {r["status"] for r in _report(third)["repositories"]} == {"scanned"}
+    # a baseline needs the values, which the state never holds: everything is scanned again
+    base = tmp_path / "b.json"
+    code, _out, err = run_cli([*args, "--update-baseline", str(base)], capsys)
+    assert code == 0 and "unchanged since" not in err and err.count(" findings in ") == 3
+    stored = json.loads(base.read_text())
+    assert len(stored["fingerprints"]) == len(after)
 
 
 def test_state_records_round_trip_without_the_value(org: list[Path]) -> None:

@@ -29,7 +29,7 @@ def scan_repos(
     workers: int | None,
     state_dir: Path | None,
     progress: bool,
-    show_secrets: bool,
+    need_values: bool,
 ) -> int:
     """Scan every repository of ``repos_file``, render one report, return the exit code."""
     if repos_file is None:
@@ -69,7 +69,7 @@ def scan_repos(
         scheduler=scheduler,
         workers=workers,
         state_dir=state_dir,
-        resume=not show_secrets,
+        resume=not need_values,
         sequential=workers == 0,
     )
     run.notes[:0] = notes

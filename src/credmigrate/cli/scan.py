@@ -185,7 +185,7 @@ def scan(
             repos_file, paths, config, report,
             history=history, branches=branches, since=since, staged=staged, jobs=jobs,
             scheduler=scheduler, workers=workers, state_dir=state_dir,
-            progress=not no_progress, show_secrets=show_secrets,
+            progress=not no_progress, need_values=show_secrets or update_baseline is not None,
         )  # fmt: skip
 
     from credmigrate.sources.modes import run_git_mode

@@ -57,7 +57,10 @@ def run_org(
                 "those repositories are scanned again"
             )
     elif state is not None:
-        run.notes.append("--show-secrets: recorded repositories are scanned again for their values")
+        run.notes.append(
+            "the values are needed (--show-secrets, --update-baseline) and --state keeps none: "
+            "every repository is scanned again"
+        )
     tasks: list[Task] = [
         (i, spec, known[i].revision if i in known else "") for i, spec in enumerate(specs)
     ]
