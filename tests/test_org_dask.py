@@ -162,7 +162,12 @@ def test_ctrl_c_stops_the_cluster_and_writes_what_finished(tmp_path: Path, worke
     doc = json.loads(report.read_text())
     statuses = [r["status"] for r in doc["repositories"]]
     assert len(statuses) == n and "scanned" in statuses and "interrupted" in statuses
-    assert set(statuses) <= {"scanned", "interrupted"}
+    # In this process the terminal's SIGINT also reaches the git a scan is reading from: the
+    # repository being scanned at that instant may end as failed (git was killed) rather than
+    # interrupted. On the cluster the workers ignore SIGINT.
+    failed = statuses.count("failed")
+    assert set(statuses) <= {"scanned", "interrupted", "failed"}
+    assert failed == 0 if workers != "0" else failed <= 1
     done = {r["repo"] for r in doc["repositories"] if r["status"] == "scanned"}
     assert {f["repo"] for f in doc["findings"]} <= done
     deadline = time.monotonic() + 10

@@ -11,6 +11,7 @@ that repository alone gives.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -34,6 +35,7 @@ from credmigrate.findings.model import (
     Skipped,
     Status,
 )
+from credmigrate.sources.progress import Task as BarTask
 
 # A URL (scheme://...) or scp-like ``user@host:path``; anything else is a local path.
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[\w.-]+@[\w.-]+:")
@@ -443,25 +445,34 @@ def combine(
 
 
 class LineProgress:
-    """A one-line counter on a TTY; one line per finished repository otherwise."""
+    """A progress bar on a terminal (:mod:`credmigrate.sources.progress`); one line per finished
+    repository otherwise (a CI log shows the run as it goes)."""
 
     def __init__(self, enabled: bool, write: Callable[[str], None] | None = None) -> None:
+        from credmigrate.sources.progress import wanted
+
         self.enabled = enabled
-        self.tty = sys.stderr.isatty() and not os.environ.get("CI")
+        self.tty = wanted(enabled)
         self._write = write or _stderr
         self._failed = 0
+        self._stack = contextlib.ExitStack()
+        self._task: BarTask | None = None
 
     def start(self, total: int) -> None:
         if self.enabled and self.tty:
-            self._write(f"\rcredmigrate: 0/{total} repositories ")
+            from credmigrate.sources.progress import progress_bars
+
+            bars = self._stack.enter_context(progress_bars(True))
+            self._task = bars.task("repositories", total=total, unit="repositories")
 
     def repo_done(self, outcome: RepoOutcome, done: int, total: int) -> None:
         if not self.enabled:
             return
         self._failed += not outcome.ok
-        if self.tty:
-            failed = f", {self._failed} failed" if self._failed else ""
-            self._write(f"\rcredmigrate: {done}/{total} repositories{failed} ")
+        if self._task is not None:
+            self._task.advance()
+            if self._failed:
+                self._task.note(f"{self._failed} failed")
             return
         if not outcome.ok:
             what = f"failed: {outcome.error}"
@@ -473,8 +484,8 @@ class LineProgress:
         self._write(f"credmigrate: [{done}/{total}] {outcome.repo}: {what}\n")
 
     def end(self) -> None:
-        if self.enabled and self.tty:
-            self._write("\n")
+        self._task = None
+        self._stack.close()
 
 
 def _stderr(text: str) -> None:
