@@ -59,6 +59,7 @@ def scenario(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> Repo:
     repo.write("my-rules.toml", (rules_dir / "saas.toml").read_text(encoding="utf-8"))
     repo.write(".gitleaks.toml", GITLEAKS_TOML)
     write_baseline(repo.path / ".credmigrate-baseline.json", [])  # the gate accepts nothing yet
+    repo.write("repos.txt", "# scan --repos: this repository\n.\n")
     repo.commit("tooling files")
     monkeypatch.chdir(repo.path)
     return repo
@@ -88,6 +89,8 @@ def test_every_readme_command_runs(
     assert gate == [1]
     assert results["credmigrate rules check my-rules.toml"] == 0
     assert results["credmigrate migrate --dry-run ."] == 0
+    org = [v for c, v in results.items() if c.startswith("credmigrate scan --repos")]
+    assert org == [1, 1]
     # after the migrate commands the token is gone from the tree
     settings = (scenario.path / "app" / "settings.py").read_text(encoding="utf-8")
     assert "get_secret(" in settings and "SLACK_TOKEN" in settings

@@ -116,7 +116,7 @@ def test_hook_path_imports_no_store_codemod_template_or_bar_library(repo: Repo) 
         "from credmigrate.cli.main import main\n"
         "rc = main(['scan', '--staged', 'clean.py'])\n"
         "assert rc == 0, rc\n"
-        "heavy = ('boto3', 'botocore', 'libcst', 'jinja2', 'markupsafe', 'rich')\n"
+        "heavy = ('boto3', 'botocore', 'libcst', 'jinja2', 'markupsafe', 'rich', 'dask', 'distributed')\n"
         "bad = [m for m in heavy if m in sys.modules]\n"
         "assert not bad, bad\n"
         "print('ok')\n"

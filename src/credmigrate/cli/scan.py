@@ -87,6 +87,29 @@ FORMATS = ("text", "json", "sarif", "junit", "html")
 @click.option(
     "--no-progress", is_flag=True, help="No progress bar (shown only on a TTY, not in CI)."
 )
+@click.option(
+    "--repos",
+    "repos_file",
+    type=click.Path(path_type=Path),
+    help="Scan every repository listed in FILE (a path or git URL a line) into one report.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --repos: run on this dask cluster (default: $DASK_SCHEDULER_ADDRESS, else a "
+    "local one).",
+)
+@click.option(
+    "--workers",
+    type=int,
+    help="With --repos: local dask workers (default: cores); 0 scans in this process.",
+)
+@click.option(
+    "--state",
+    "state_dir",
+    type=click.Path(path_type=Path),
+    help="With --repos: record finished repositories in DIR; a rerun skips unchanged ones.",
+)
 def scan(
     paths: tuple[Path, ...],
     fmt: str,
@@ -107,6 +130,10 @@ def scan(
     staged: bool = False,
     no_progress: bool = False,
     allow_config_changes: bool = False,
+    repos_file: Path | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    state_dir: Path | None = None,
 ) -> int:
     """Scan files for hardcoded secrets (default: the current directory).
 
@@ -117,7 +144,8 @@ def scan(
     roots = list(paths) or [Path(".")]
     root_dir = roots[0] if roots[0].is_dir() else Path(".")
     gate = None
-    if since and not staged:  # the CI gate: its own inputs come from the base (see trusted.py)
+    org = repos_file is not None or bool(scheduler) or workers is not None or state_dir is not None
+    if since and not staged and not org:  # the CI gate: its inputs come from the base (trusted.py)
         gate = _gate_inputs(paths, since, config_path, baseline, rule_files)
     if gate is not None and not allow_config_changes:
         config, baseline, rule_files = gate.config, gate.baseline, ()
@@ -136,6 +164,29 @@ def scan(
         changes["min_confidence"] = min_confidence
     if changes:
         config = config.with_(**changes)
+    if org:
+        from functools import partial
+
+        from credmigrate.cli.org import scan_repos
+
+        report = partial(
+            finish,
+            config=config,
+            root_dir=root_dir,
+            fmt=fmt,
+            output=output,
+            baseline=baseline,
+            update_baseline=update_baseline,
+            show_secrets=show_secrets,
+            color=color,
+            source=f"repositories listed in {repos_file}",
+        )
+        return scan_repos(
+            repos_file, paths, config, report,
+            history=history, branches=branches, since=since, staged=staged, jobs=jobs,
+            scheduler=scheduler, workers=workers, state_dir=state_dir,
+            progress=not no_progress, need_values=show_secrets or update_baseline is not None,
+        )  # fmt: skip
 
     from credmigrate.sources.modes import run_git_mode
 

@@ -93,6 +93,7 @@ class Finding:
     commit: Commit | None = None
     status: Status | None = None
     other_locations: tuple[Location, ...] = ()
+    repo: str = ""  # ``scan --repos``: the repository it was found in ("" for one repository)
 
     @property
     def line(self) -> int:
@@ -111,6 +112,19 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class RepoSummary:
+    """One repository of a ``scan --repos`` run: what it held, or why it has no answer."""
+
+    repo: str
+    status: str  # scanned, unchanged (resumed from --state), failed, interrupted
+    live: int = 0  # findings in the working tree / at HEAD
+    history_only: int = 0  # findings only in git history
+    seconds: float = 0.0
+    error: str = ""
+    revision: str = ""  # what was scanned (HEAD; with history, a digest of every ref)
+
+
+@dataclass(frozen=True)
 class ScanResult:
     findings: tuple[Finding, ...]
     skipped: tuple[Skipped, ...] = ()
@@ -119,6 +133,7 @@ class ScanResult:
     notes: tuple[str, ...] = ()  # e.g. "history truncated: shallow clone"
     errors: tuple[str, ...] = ()  # non-fatal errors (corrupt objects): exit 3 at the end
     suppressed: int = 0  # findings hidden by a baseline or inline marker
+    repos: tuple[RepoSummary, ...] = ()  # ``scan --repos``: one row per repository
 
 
 class RewriteStatus(str, enum.Enum):

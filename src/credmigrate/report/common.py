@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
-from credmigrate.findings.model import Binding, Finding, ScanResult, Span
+from credmigrate.findings.model import Binding, Finding, RepoSummary, ScanResult, Span, Status
 
 # Control characters (C0 except tab, so newlines too; DEL; C1), lone surrogates from undecodable
 # paths and XML's non-characters: shown escaped so a crafted file name or value can't drive the
@@ -32,7 +33,7 @@ def escape_control(text: str) -> str:
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Findings in a stable order, so the same scan renders byte-identically."""
-    return sorted(findings, key=lambda f: (*f.sort_key(), f.fingerprint))
+    return sorted(findings, key=lambda f: (f.repo, *f.sort_key(), f.fingerprint))
 
 
 def skipped_counts(result: ScanResult) -> dict[str, int]:
@@ -83,7 +84,8 @@ def binding_label(binding: Binding) -> str:
 def finding_dict(finding: Finding, *, show_secrets: bool) -> dict[str, Any]:
     """The JSON shape of one finding; the secret value only when ``show_secrets``."""
     span = finding.span
-    out: dict[str, Any] = {
+    out: dict[str, Any] = {"repo": finding.repo} if finding.repo else {}
+    out |= {
         "rule_id": finding.rule_id,
         "description": finding.description,
         "path": finding.path,
@@ -123,3 +125,48 @@ def summary_dict(result: ScanResult, findings: Sequence[Finding]) -> dict[str, A
         "notes": list(result.notes),
         "errors": list(result.errors),
     }
+
+
+def repo_rows(result: ScanResult) -> list[RepoSummary]:
+    """The per-repository rows with their counts taken from the findings reported (so a
+    baseline's suppressions are not counted)."""
+    live: Counter[str] = Counter()
+    history: Counter[str] = Counter()
+    for f in result.findings:
+        (history if f.status is Status.HISTORY_ONLY else live)[f.repo] += 1
+    return [replace(r, live=live[r.repo], history_only=history[r.repo]) for r in result.repos]
+
+
+def repo_dict(row: RepoSummary) -> dict[str, Any]:
+    """One row of a ``scan --repos`` summary, as JSON."""
+    return {
+        "repo": row.repo,
+        "status": row.status,
+        "live": row.live,
+        "history_only": row.history_only,
+        "seconds": row.seconds,
+        "revision": row.revision,
+        "error": row.error,
+    }
+
+
+def repo_table(rows: Sequence[RepoSummary]) -> list[str]:
+    """The per-repository summary of a ``scan --repos`` run, as aligned text lines."""
+    header = ("repository", "live", "history-only", "seconds", "status")
+    cells = [
+        (
+            escape_control(r.repo),
+            str(r.live) if r.status in ("scanned", "unchanged") else "-",
+            str(r.history_only) if r.status in ("scanned", "unchanged") else "-",
+            f"{r.seconds:.1f}" if r.status != "interrupted" else "-",
+            r.status + (f": {escape_control(r.error)}" if r.error else ""),
+        )
+        for r in rows
+    ]
+    width = [max(len(row[i]) for row in [header, *cells]) for i in range(4)]
+    lines = []
+    for row in [header, *cells]:
+        left = row[0].ljust(width[0])
+        nums = "  ".join(row[i].rjust(width[i]) for i in range(1, 4))
+        lines.append(f"{left}  {nums}  {row[4]}".rstrip())
+    return lines

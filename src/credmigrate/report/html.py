@@ -179,10 +179,11 @@ def render_scan_html(
     """
     findings = sorted_findings(result.findings)
     files: list[_File] = []
-    for path, group in groupby(findings, key=lambda f: f.path):
+    for (repo, path), group in groupby(findings, key=lambda f: (f.repo, f.path)):
         items = list(group)
         top = max((f.confidence.value for f in items), key=lambda c: _RANK.get(c, -1))
-        files.append(_File(_safe(path), [_row(f, show_secrets) for f in items], top))
+        where = f"{repo}: {path}" if repo else path  # scan --repos: which repository
+        files.append(_File(_safe(where), [_row(f, show_secrets) for f in items], top))
     by_conf = Counter(f.confidence.value for f in findings)
     statuses = Counter(f.status for f in findings if f.status is not None)
     summary = {

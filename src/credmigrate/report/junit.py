@@ -41,13 +41,14 @@ def _failure_body(f: Finding, show_secrets: bool) -> str:
 
 def _case(suite: ET.Element, f: Finding, show_secrets: bool) -> None:
     s = f.span
+    where = f"{f.repo}: {f.path}" if f.repo else f.path
     case = ET.SubElement(
         suite,
         "testcase",
         {
             "classname": _text(f"{SUITE}.{f.rule_id}"),
-            "name": _text(f"{f.rule_id} at {f.path}:{s.line}"),
-            "file": _text(f.path),
+            "name": _text(f"{f.rule_id} at {where}:{s.line}"),
+            "file": _text(where),
             "line": str(s.line),
         },
     )

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from credmigrate import __version__
 from credmigrate.findings.model import Finding, ScanResult
-from credmigrate.report.common import sorted_findings
+from credmigrate.report.common import repo_dict, repo_rows, sorted_findings
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -89,7 +89,8 @@ def _message(f: Finding) -> str:
 
 
 def _result(f: Finding, rule_index: int, show_secrets: bool) -> dict[str, Any]:
-    props: dict[str, Any] = {"confidence": f.confidence.value}
+    props: dict[str, Any] = {"repo": f.repo} if f.repo else {}
+    props["confidence"] = f.confidence.value
     if f.group:
         props["group"] = f.group
     if f.status is not None:
@@ -145,5 +146,7 @@ def render_sarif(
         "columnKind": "unicodeCodePoints",
         "results": [_result(f, index[f.rule_id], show_secrets) for f in findings],
     }
+    if result.repos:  # scan --repos: the per-repository summary
+        run["properties"] = {"repositories": [repo_dict(r) for r in repo_rows(result)]}
     doc = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2, ensure_ascii=True) + "\n"

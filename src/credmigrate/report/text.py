@@ -11,6 +11,8 @@ from credmigrate.report.common import (
     escape_control,
     files_with_findings,
     plural,
+    repo_rows,
+    repo_table,
     skipped_counts,
     sorted_findings,
 )
@@ -98,9 +100,10 @@ def render_text(result: ScanResult, *, show_secrets: bool = False, color: bool =
     paint = _Painter(color)
     findings = sorted_findings(result.findings)
     out: list[str] = []
-    for path, group in groupby(findings, key=lambda f: f.path):
+    for (repo, path), group in groupby(findings, key=lambda f: (f.repo, f.path)):
         items = list(group)
-        out.append(paint("path", escape_control(path)) + f"  ({plural(len(items), 'finding')})")
+        where = f"{repo}: {path}" if repo else path
+        out.append(paint("path", escape_control(where)) + f"  ({plural(len(items), 'finding')})")
         for f in items:
             out.extend(_finding_lines(f, paint, show_secrets))
         out.append("")
@@ -109,5 +112,8 @@ def render_text(result: ScanResult, *, show_secrets: bool = False, color: bool =
     for error in result.errors:
         out.append(paint("error", "error: " + escape_control(error)))
     out.extend(paint("note", line) for line in _skipped_lines(result))
+    if result.repos:
+        out.extend(repo_table(repo_rows(result)))
+        out.append("")
     out.append(_summary(result, findings))
     return "\n".join(out) + "\n"
