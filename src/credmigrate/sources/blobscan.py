@@ -10,14 +10,19 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from credmigrate.config import Config
 from credmigrate.detect.detector import Detector
 from credmigrate.findings.model import Finding, ScanResult, Skipped, Span
-from credmigrate.sources.git.catfile import BlobReader
 from credmigrate.sources.git.repo import GitRepo
-from credmigrate.sources.linegate import LineGate, Part
-from credmigrate.sources.shards import ShardPool, shard_of
+
+if TYPE_CHECKING:  # imported where used: the hook (one process, no line gate) needs neither
+    from credmigrate.sources.git.catfile import BlobReader
+    from credmigrate.sources.linegate import LineGate, Part
+    from credmigrate.sources.shards import ShardPool
+
+    Worker = tuple[Detector, BlobReader, LineGate | None]
 
 DetectorFactory = Callable[[Config], Detector]
 LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
@@ -120,13 +125,14 @@ def _relocate(f: Finding, part: Part) -> Finding:
     return replace(f, span=span)
 
 
-Worker = tuple[Detector, BlobReader, LineGate | None]
-
-
 def _make_worker(repo: GitRepo, config: Config, factory: DetectorFactory, gate: bool) -> Worker:
     detector = factory(config)
     reader = repo.blob_reader(config.max_file_size)
-    return (detector, reader, LineGate(detector) if gate else None)
+    if not gate:
+        return (detector, reader, None)
+    from credmigrate.sources.linegate import LineGate
+
+    return (detector, reader, LineGate(detector))
 
 
 def _run_batch(worker: Worker, jobs: list[BlobJob]) -> BatchResult:
@@ -172,6 +178,8 @@ class BlobScanner:
         self._local: Worker | None = None
         self._added = 0
         if n > 1:
+            from credmigrate.sources.shards import ShardPool
+
             self._pool = ShardPool(
                 n, partial(_make_worker, repo, config, factory, gate), _run_batch
             )
@@ -179,7 +187,11 @@ class BlobScanner:
             self._local = _make_worker(repo, config, factory, gate)
 
     def add(self, job: BlobJob) -> None:
-        shard = shard_of(job.path, len(self._pending)) if self._pool is not None else 0
+        shard = 0
+        if self._pool is not None:
+            from credmigrate.sources.shards import shard_of
+
+            shard = shard_of(job.path, len(self._pending))
         pending = self._pending[shard]
         pending.append(job)
         if len(pending) >= BATCH:

@@ -52,7 +52,7 @@ def scan_staged(
 ) -> ScanResult:
     """Scan the staged content of ``paths`` (default: every staged file); added lines only."""
     repo = open_repo(repo_path, thorough=False)
-    top = repo.info.work_tree
+    top = repo.work_tree
     if top is None:
         raise GitError(f"--staged needs a work tree; {repo_path} is a bare repository")
     notes: list[str] = []

@@ -11,9 +11,9 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,16 +98,21 @@ class GitRepo:
         if thorough:
             _validate_gitpython(path)
         git_dir, _bare, shallow, work_tree = _discover(path)
+        self.git_dir, self.work_tree, self._shallow = git_dir, work_tree, shallow
         self._cwd = work_tree
         self._base = [_git_exe(), f"--git-dir={git_dir}", "-c", "core.quotePath=false"]
         if work_tree is not None:
             self._base.append(f"--work-tree={work_tree}")
+
+    @cached_property
+    def info(self) -> RepoInfo:
+        """Where HEAD points (two more git calls: only the modes that need it ask)."""
         head = self.run("rev-parse", "--verify", "-q", "HEAD^{commit}", check=False).strip()
         symbolic = self.run("symbolic-ref", "-q", "HEAD", check=False).strip()
-        self.info = RepoInfo(
-            git_dir=git_dir,
-            work_tree=work_tree,
-            shallow=shallow,
+        return RepoInfo(
+            git_dir=self.git_dir,
+            work_tree=self.work_tree,
+            shallow=self._shallow,
             head=head.decode() or None,
             detached=bool(head) and not symbolic,
         )
@@ -183,10 +188,7 @@ class GitRepo:
             "--no-abbrev",
         ]
         args += ["--no-color", "--no-ext-diff", "--no-textconv", "--full-index"]
-        if self.info.head is None:
-            args.append(
-                self.run("hash-object", "-t", "tree", "--stdin", stdin=b"").strip().decode()
-            )
+        # before the first commit git diffs the index against the empty tree by itself
         args.append("--")
         args.extend(paths or ())
         out = self.run(*args)
@@ -240,6 +242,8 @@ class _Stream:
     """A git process whose stdout is read in chunks; stderr goes to a temp file (no deadlock)."""
 
     def __init__(self, argv: list[str]) -> None:
+        import tempfile  # only for streamed commands: the hook never needs it
+
         self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
         try:
             self._proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._err)
