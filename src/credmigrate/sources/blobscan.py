@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from credmigrate.config import Config
 from credmigrate.detect.detector import Detector
@@ -29,8 +29,9 @@ LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 BATCH = 128
 
 
-@dataclass(frozen=True)
-class BlobJob:
+class BlobJob(NamedTuple):
+    """One blob to scan (a tuple: tens of thousands of them cross to the workers in a history)."""
+
     sha: str
     path: str  # the path the detector sees (rules and Python-awareness depend on it)
     full: bool = True  # False: may be skipped when its candidate lines were seen (LineGate)
@@ -177,6 +178,7 @@ class BlobScanner:
         self._pool: ShardPool | None = None
         self._local: Worker | None = None
         self._added = 0
+        self._shards: dict[str, int] = {}
         if n > 1:
             from credmigrate.sources.shards import ShardPool
 
@@ -189,9 +191,11 @@ class BlobScanner:
     def add(self, job: BlobJob) -> None:
         shard = 0
         if self._pool is not None:
-            from credmigrate.sources.shards import shard_of
+            shard = self._shards.get(job.path, -1)
+            if shard < 0:
+                from credmigrate.sources.shards import shard_of
 
-            shard = shard_of(job.path, len(self._pending))
+                shard = self._shards[job.path] = shard_of(job.path, len(self._pending))
         pending = self._pending[shard]
         pending.append(job)
         if len(pending) >= BATCH:

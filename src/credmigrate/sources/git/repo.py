@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING
 from credmigrate.errors import GitError
 from credmigrate.sources.git.parse import (
     CommitHeader,
+    LogItem,
     RawChange,
     parse_added_lines,
+    parse_log_blobs,
     parse_raw_entries,
     parse_raw_log,
     split_nul,
@@ -229,6 +231,16 @@ class GitRepo:
         args += [_LOG_FORMAT, *revs, "--"]
         with _Stream([*self._base, *args]) as stream:
             yield from parse_raw_log(split_nul(stream.chunks()))
+        if stream.returncode != 0:
+            errors.append(f"git log stopped early: {stream.error()}")
+
+    def iter_log_blobs(self, revs: Sequence[str], errors: list[str]) -> Iterator[LogItem]:
+        """:meth:`iter_log` (no renames) as :func:`parse_log_blobs` tuples: the history walk."""
+        args = ["log", "--topo-order", "--reverse", "--raw", "-z", "--no-abbrev", "--no-renames"]
+        args += ["--diff-merges=first-parent", "--no-color", "--no-ext-diff", "--no-textconv"]
+        args += [_LOG_FORMAT, *revs, "--"]
+        with _Stream([*self._base, *args]) as stream:
+            yield from parse_log_blobs(stream.chunks())
         if stream.returncode != 0:
             errors.append(f"git log stopped early: {stream.error()}")
 
