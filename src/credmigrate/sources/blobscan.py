@@ -146,7 +146,10 @@ def excluder(patterns: Sequence[str]) -> Callable[[str], bool]:
         return lambda _path: False
     import pathspec  # only when there are patterns: its import is a tenth of the hook's start-up
 
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    try:  # pathspec >= 1.0 would compile a hyperscan database: ~50 ms for a few globs
+        spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns, backend="simple")
+    except TypeError:  # pathspec < 1.0: one backend
+        spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
     return lambda path: bool(spec.match_file(path))
 
 
