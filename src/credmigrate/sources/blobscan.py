@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -37,16 +37,21 @@ class BlobJob(NamedTuple):
     full: bool = True  # False: may be skipped when its candidate lines were seen (LineGate)
 
 
-@dataclass
 class BatchResult:
-    """What one batch found; only blobs with something to say are listed."""
+    """What one batch found; only blobs with something to say are listed.
 
-    findings: list[tuple[BlobJob, list[Finding]]] = field(default_factory=list)
-    skipped: list[tuple[BlobJob, str]] = field(default_factory=list)  # binary, too large, LFS
-    errors: list[tuple[BlobJob, str]] = field(default_factory=list)  # missing, corrupt
-    gated: list[BlobJob] = field(default_factory=list)  # skipped or blanked: lines seen (LineGate)
-    blobs: int = 0
-    nbytes: int = 0
+    A plain class, not a dataclass: see :class:`credmigrate.sources.git.parse.CommitHeader`.
+    """
+
+    __slots__ = ("blobs", "errors", "findings", "gated", "nbytes", "skipped")
+
+    def __init__(self) -> None:
+        self.findings: list[tuple[BlobJob, list[Finding]]] = []
+        self.skipped: list[tuple[BlobJob, str]] = []  # binary, too large, LFS
+        self.errors: list[tuple[BlobJob, str]] = []  # missing, corrupt
+        self.gated: list[BlobJob] = []  # skipped or blanked: lines seen (LineGate)
+        self.blobs = 0
+        self.nbytes = 0
 
     def to_scan_result(
         self,

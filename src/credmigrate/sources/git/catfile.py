@@ -8,8 +8,7 @@ from __future__ import annotations
 import io
 import subprocess
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 from credmigrate.errors import GitError
 
@@ -17,8 +16,7 @@ _CHUNK = 1 << 20
 ONE_SHOT = 16  # up to this many objects (a commit's files), one `git cat-file` run reads them all
 
 
-@dataclass(frozen=True)
-class Blob:
+class Blob(NamedTuple):
     """A blob read from the object database; ``data`` is None when missing, corrupt or too big."""
 
     sha: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator, Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 NULL_SHA = "0" * 40
 COMMIT_MARK = b"\x01"
@@ -16,15 +16,17 @@ GITLINK_MODE = "160000"
 SYMLINK_MODE = "120000"
 
 
-@dataclass(frozen=True)
-class CommitHeader:
+class CommitHeader(NamedTuple):
+    """A commit of ``git log``: its id, author and ISO date. Tuples here and below: a class
+    made by @dataclass costs ~0.7 ms of start-up each (it execs generated source), a
+    NamedTuple almost nothing, and the pre-commit hook imports these modules."""
+
     sha: str
     author: str
     date: str
 
 
-@dataclass(frozen=True)
-class RawChange:
+class RawChange(NamedTuple):
     """One ``--raw`` entry: a path whose blob changed in a commit (or in the index)."""
 
     old_mode: str

@@ -12,10 +12,9 @@ import io
 import os
 import subprocess
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from credmigrate.errors import GitError
 from credmigrate.sources.git.parse import (
@@ -49,8 +48,9 @@ _STAGED_DIFF = (
 _CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
-class RepoInfo:
+class RepoInfo(NamedTuple):
+    """Where the repository is and where its HEAD points."""
+
     git_dir: Path
     work_tree: Path | None  # None for a bare repository
     shallow: bool
