@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from credmigrate import atomic
-from credmigrate.detect import lazyre, user_regex
+from credmigrate.detect import lazyre
 from credmigrate.detect.goregex import translate
 from credmigrate.errors import RuleError
 from credmigrate.findings.model import Confidence
@@ -108,6 +108,10 @@ def compile_regex(pattern: str) -> re.Pattern[str]:
 def compile_user_regex(pattern: str, label: str) -> re.Pattern[str]:
     """A user rule's pattern on a linear-time engine, or under a time budget (user_regex)."""
     try:
+        # here, not at the top: google-re2 and its timer machinery are for user rule files,
+        # and the built-in rules (all the pre-commit hook loads) never need them
+        from credmigrate.detect import user_regex
+
         return user_regex.compile_user(pattern, translate(pattern), label)
     except re.error as exc:
         raise RuleError(f"invalid regex {pattern[:60]!r}: {exc}") from None
