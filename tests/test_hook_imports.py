@@ -48,6 +48,8 @@ FORBIDDEN = (
     "credmigrate.sources.linegate",
     "credmigrate.sources.shards",
     "credmigrate.detect.ds_adapter",
+    "credmigrate.detect.user_regex",  # google-re2: user rule files only
+    "re2",
     "credmigrate.detect.python_ast",
     "credmigrate.findings.baseline",
 )

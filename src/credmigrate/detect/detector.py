@@ -18,7 +18,7 @@ from credmigrate.detect import filters, matching, python_gate
 from credmigrate.detect import prefilter as prefilter_module
 from credmigrate.detect.prefilter import Prefilter
 from credmigrate.detect.rules import Rule, assemble
-from credmigrate.detect.user_regex import SlowRuleError
+from credmigrate.errors import BadInputError
 from credmigrate.findings.fingerprint import fingerprint, line_hash
 from credmigrate.findings.model import Confidence, Finding, Skipped, Span
 from credmigrate.findings.redact import redact
@@ -161,7 +161,12 @@ class Detector:
     def _scan_named(self, path: str, data: bytes) -> list[Finding]:
         try:
             return self._scan(path, data)
-        except SlowRuleError as exc:  # a user rule over its time budget: say where
+        except BadInputError as exc:  # a user rule over its time budget: say where
+            # (user_regex, and google-re2 with it, is imported only once a user rule compiles)
+            from credmigrate.detect.user_regex import SlowRuleError
+
+            if not isinstance(exc, SlowRuleError):
+                raise
             raise SlowRuleError(f"{exc.message} (in {path})") from None
 
     # -- internals ----------------------------------------------------------------------------
