@@ -26,9 +26,11 @@ HEADERS = [
     "commits",
     "tool",
     "wall s",
+    "cpu s",
     "peak MiB",
     "findings",
     "wall vs cm",
+    "cpu vs cm",
     "mem vs cm",
     "vs floor",
     "note",
@@ -53,7 +55,7 @@ def rows_for(
     rows: list[list[object]] = []
     for tool, sm in results.items():
         if not sm.ok:
-            rows.append(table.failed_row([name, commits, tool], 6, sm.error, sm.note))
+            rows.append(table.failed_row([name, commits, tool], 8, sm.error, sm.note))
             continue
         rows.append(
             [
@@ -61,9 +63,11 @@ def rows_for(
                 commits,
                 tool,
                 f"{sm.wall:.2f}",
+                f"{sm.cpu:.2f}",
                 table.mib(sm.peak_kib),
                 sm.findings,
                 table.ratio(sm.wall, base.wall) if base else "n/a",
+                table.ratio(sm.cpu, base.cpu) if base else "n/a",
                 table.ratio(sm.peak_kib, base.peak_kib) if base else "n/a",
                 table.ratio(sm.wall, fl.wall),
                 sm.note,
@@ -77,9 +81,11 @@ def rows_for(
             commits,
             "git I/O floor",
             f"{fl.wall:.2f}",
+            f"{fl.cpu:.2f}",
             table.mib(fl.peak_kib),
             "-",
             cm_vs,
+            table.ratio(fl.cpu, base.cpu) if base else "n/a",
             "-",
             "1.00x",
             note,
@@ -122,8 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"done {root.name}", file=sys.stderr)
     out = table.render(HEADERS, rows)
     out += (
-        f"\nwall = median of {args.runs} run(s); 'vs cm' = peer / credmigrate (>1: credmigrate "
-        "faster or smaller); 'vs floor' = tool / git I/O floor"
+        f"\nwall, cpu (user+sys, whole process tree) = median of {args.runs} run(s); 'vs cm' = "
+        "peer / credmigrate (>1: credmigrate faster or smaller); 'vs floor' = tool wall / git I/O "
+        "floor wall"
     )
     print(out)
     if table.should_save(args, DEFAULT_TOOLS):

@@ -1,5 +1,9 @@
 """Run one command and measure it as a user would feel it: whole-process wall time and peak memory.
 
+CPU time (user + sys) covers the whole process tree too: ``os.wait4`` returns the rusage of the
+reaped child (``timeout``), which includes every descendant it and they waited for. On a shared
+machine it moves far less with other jobs' load than wall time does.
+
 Peak memory is the larger of two figures, both covering the whole process tree:
 - ``ru_maxrss`` from ``os.wait4`` (the kernel's high-water mark of the biggest single process in
   the tree, exact even for processes that live a few milliseconds), and
@@ -34,6 +38,7 @@ class Run:
     stderr: str
     wall: float
     peak_kib: int
+    cpu: float = 0.0  # user + sys seconds of the whole process tree (rusage of the reaped child)
 
     @property
     def timed_out(self) -> bool:
@@ -126,6 +131,7 @@ def run(
             stderr=err.read().decode("utf-8", "replace"),
             wall=wall,
             peak_kib=max(int(usage.ru_maxrss), sampler.peak),
+            cpu=usage.ru_utime + usage.ru_stime,
         )
 
 

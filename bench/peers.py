@@ -43,6 +43,7 @@ class Result:
     wall: float
     peak_kib: int
     error: str = ""
+    cpu: float = 0.0  # user + sys seconds, whole process tree
 
     @property
     def ok(self) -> bool:
@@ -255,12 +256,17 @@ def scan(
         report = Path(tmp) / "report.json"
         run = measure.run(peer.argv(mode, root, files, report), cwd=root, timeout=timeout, env=ENV)
         if run.timed_out:
-            return Result(name, (), run.wall, run.peak_kib, f"timed out after {timeout:g}s")
+            return Result(
+                name, (), run.wall, run.peak_kib, f"timed out after {timeout:g}s", run.cpu
+            )
         if run.returncode not in peer.ok_codes:
             why = (run.stderr.strip().splitlines() or ["no message"])[-1][:100]
-            return Result(name, (), run.wall, run.peak_kib, f"exit {run.returncode}: {why}")
+            return Result(
+                name, (), run.wall, run.peak_kib, f"exit {run.returncode}: {why}", run.cpu
+            )
         try:
             found = peer.parse(run.stdout, report, root)
         except (ValueError, KeyError, TypeError) as exc:
-            return Result(name, (), run.wall, run.peak_kib, f"unreadable output: {exc!r}"[:100])
-    return Result(name, tuple(found), run.wall, run.peak_kib)
+            err = f"unreadable output: {exc!r}"[:100]
+            return Result(name, (), run.wall, run.peak_kib, err, run.cpu)
+    return Result(name, tuple(found), run.wall, run.peak_kib, cpu=run.cpu)

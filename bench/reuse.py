@@ -46,9 +46,10 @@ def get(mode: str, tool: str, root: Path) -> tuple[list[peers.Result], str] | No
         return None
     found = tuple(peers.Finding(p, n, None, r) for p, n, r in entry["findings"])
     error = str(entry.get("error", ""))
+    cpus = entry.get("cpus") or [0.0] * len(entry["walls"])  # absent in older stores
     runs = [
-        peers.Result(tool, found, w, k, error)
-        for w, k in zip(entry["walls"], entry["peaks"], strict=True)
+        peers.Result(tool, found, w, k, error, c)
+        for w, k, c in zip(entry["walls"], entry["peaks"], cpus, strict=True)
     ]
     return runs, str(entry["date"])
 
@@ -63,6 +64,7 @@ def put(mode: str, tool: str, root: Path, runs: list[peers.Result]) -> None:
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "walls": [r.wall for r in runs],
         "peaks": [r.peak_kib for r in runs],
+        "cpus": [r.cpu for r in runs],
         "findings": [[f.path, f.line, f.rule] for f in runs[-1].findings],
         "error": failed[0].error if failed else "",
     }

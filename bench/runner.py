@@ -30,6 +30,12 @@ class Summary:
         return measure.median([r.wall for r in self.runs]) if self.ok else float("nan")
 
     @property
+    def cpu(self) -> float:
+        """Median user + sys seconds (nan for runs reused from before CPU time was recorded)."""
+        cpus = [r.cpu for r in self.runs]
+        return measure.median(cpus) if self.ok and all(cpus) else float("nan")
+
+    @property
     def peak_kib(self) -> int:
         return max((r.peak_kib for r in self.runs), default=0) if self.ok else 0
 

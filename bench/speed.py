@@ -27,10 +27,12 @@ HEADERS = [
     "MB",
     "tool",
     "wall s",
+    "cpu s",
     "peak MiB",
     "MB/s",
     "findings",
     "wall vs cm",
+    "cpu vs cm",
     "mem vs cm",
     "note",
 ]
@@ -49,7 +51,7 @@ def rows_for(name: str, size: int, results: dict[str, runner.Summary]) -> list[l
     rows: list[list[object]] = []
     for tool, sm in results.items():
         if not sm.ok:
-            rows.append(table.failed_row([name, f"{size / 1e6:.1f}", tool], 6, sm.error, sm.note))
+            rows.append(table.failed_row([name, f"{size / 1e6:.1f}", tool], 8, sm.error, sm.note))
             continue
         rows.append(
             [
@@ -57,10 +59,12 @@ def rows_for(name: str, size: int, results: dict[str, runner.Summary]) -> list[l
                 f"{size / 1e6:.1f}",
                 tool,
                 f"{sm.wall:.2f}",
+                f"{sm.cpu:.2f}",
                 table.mib(sm.peak_kib),
                 f"{size / 1e6 / sm.wall:.1f}",
                 sm.findings,
                 table.ratio(sm.wall, base.wall) if base else "n/a",
+                table.ratio(sm.cpu, base.cpu) if base else "n/a",
                 table.ratio(sm.peak_kib, base.peak_kib) if base else "n/a",
                 sm.note,
             ]
@@ -116,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     out = table.render(HEADERS, rows)
     out += (
         f"\nwall = median of {args.runs} runs (1 if the first took > {args.slow:g} s); "
-        "ratios = peer / credmigrate (>1: credmigrate faster or smaller)"
+        "cpu = user+sys of the whole process tree (median); ratios = peer / credmigrate "
+        "(>1: credmigrate faster or smaller)"
     )
     print(out)
     if listing:

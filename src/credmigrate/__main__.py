@@ -1,3 +1,3 @@
-from credmigrate.cli.main import entry
+from credmigrate.cli.fast import entry
 
 entry()

@@ -17,7 +17,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from credmigrate.errors import BadInputError, UsageError
@@ -45,6 +44,8 @@ def write_text(
         raise BadInputError(f"refusing to replace {path}: it is {_kind(st.st_mode)}")
     if mode is None:
         mode = st.st_mode & 0o777 if st is not None else 0o644
+    import tempfile  # here: reading a config (the hook's path) needs no temp file
+
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:

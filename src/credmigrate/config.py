@@ -7,15 +7,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 from credmigrate import atomic
 from credmigrate.errors import BadInputError
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
+
+def toml_module() -> Any:
+    """tomllib (tomli before 3.11), imported only when a config file has to be parsed."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib
+    import tomli  # pragma: no cover
+
+    return tomli  # pragma: no cover
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ def parse_config(text: str, source: Path, *, is_pyproject: bool) -> Config | Non
     """The configuration in ``text`` (a ``.credmigrate.toml`` or, with ``is_pyproject``, a
     pyproject.toml; None when that has no ``[tool.credmigrate]``). ``extra_rules`` stay as
     written (relative to the file). ``source`` names the file in errors."""
+    tomllib = toml_module()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -124,6 +131,8 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise BadInputError(f"cannot read config {path}: {reason}") from None
+        if is_pyproject and "credmigrate" not in text and "\\u" not in text.lower():
+            continue  # no [tool.credmigrate] can be in it: spare the hook the TOML parser
         config = parse_config(text, path, is_pyproject=is_pyproject)
         if config is None:
             continue

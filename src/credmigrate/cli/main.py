@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 
@@ -15,7 +14,8 @@ import click
 
 from credmigrate import __version__
 from credmigrate.cli import demo, migrate, rules, scan
-from credmigrate.errors import CredmigrateError, ExitCode
+from credmigrate.cli.boundary import exit_code_for
+from credmigrate.errors import ExitCode
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,13 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # The demo drives the CLI through this same boundary: it gets main as the context object.
         result = cli.main(args=args, prog_name="credmigrate", standalone_mode=False, obj=main)
-    except CredmigrateError as exc:
-        click.echo(f"credmigrate: error: {exc.message}", err=True)
-        return int(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("credmigrate: interrupted", err=True)
-        return int(ExitCode.INTERRUPTED)
-    except KeyboardInterrupt:
         click.echo("credmigrate: interrupted", err=True)
         return int(ExitCode.INTERRUPTED)
     except click.UsageError as exc:
@@ -62,41 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.USAGE)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except BrokenPipeError:
-        return int(ExitCode.CLEAN)
-    except MemoryError:
-        click.echo("credmigrate: error: out of memory", err=True)
-        return int(ExitCode.BAD_INPUT)
-    except OSError as exc:
-        click.echo(
-            f"credmigrate: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-            err=True,
-        )
-        return int(ExitCode.BAD_INPUT)
-    except Exception as exc:  # the last line of defence: one line, never a traceback
-        if os.environ.get("CREDMIGRATE_DEBUG"):
-            raise
-        # The exception's text is withheld: an unexpected error may quote the data it failed on,
-        # and that data can be a secret. Where it happened is enough to report it.
-        click.echo(
-            f"credmigrate: internal error: {type(exc).__name__} at {_where(exc)} "
-            "(set CREDMIGRATE_DEBUG=1 for the details, and please report it)",
-            err=True,
-        )
-        return int(ExitCode.BAD_INPUT)
+    except (Exception, KeyboardInterrupt) as exc:  # ours, OS errors, the last line of defence
+        return exit_code_for(exc)
     if isinstance(result, int):
         return result
     return int(ExitCode.CLEAN)
-
-
-def _where(exc: BaseException) -> str:
-    """``module.py:line`` of the innermost frame of the traceback."""
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    if tb is None:
-        return "unknown location"
-    return f"{os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
 
 
 def entry() -> None:

@@ -7,9 +7,10 @@ them; provider rules (whose format is already specific) only the placeholder and
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable
+
+from credmigrate.detect import lazyre as re  # regexes compiled on first use
 
 
 def _words(text: str) -> frozenset[str]:

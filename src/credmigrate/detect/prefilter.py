@@ -103,16 +103,11 @@ def _load_or_compile(exprs: list[bytes]) -> Any:
     Compiling the regex prefilters takes ~0.15 s, more than the rest of a hook run's start-up;
     loading a serialized database takes microseconds.
     """
-    import hashlib
-
     from credmigrate.detect import cache
 
     assert _hs is not None
-    h = hashlib.sha256(f"{getattr(_hs, '__version__', '')}\0".encode())
-    for e in exprs:
-        h.update(e + b"\0")
-    name = f"hs-{h.hexdigest()[:24]}.db"
-    blob = cache.read(name)
+    key = b"\0".join([f"{getattr(_hs, '__version__', '')}".encode(), *exprs])
+    blob = cache.load("hs", key, "db")
     if blob is not None:
         try:
             return _hs.loadb(blob, _hs.HS_MODE_BLOCK)
@@ -129,5 +124,5 @@ def _load_or_compile(exprs: list[bytes]) -> Any:
     except Exception as exc:  # hyperscan.error: a prefilter regex it can't compile
         raise RuleError(f"a rule's prefilter regex is invalid for hyperscan: {exc}") from None
     with contextlib.suppress(Exception):  # serialization is best effort
-        cache.write(name, _hs.dumpb(db))
+        cache.store("hs", key, "db", _hs.dumpb(db))
     return db

@@ -9,21 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 from credmigrate import atomic
-from credmigrate.detect import user_regex
+from credmigrate.detect import lazyre
 from credmigrate.detect.goregex import translate
 from credmigrate.errors import RuleError
 from credmigrate.findings.model import Confidence
@@ -115,6 +108,10 @@ def compile_regex(pattern: str) -> re.Pattern[str]:
 def compile_user_regex(pattern: str, label: str) -> re.Pattern[str]:
     """A user rule's pattern on a linear-time engine, or under a time budget (user_regex)."""
     try:
+        # here, not at the top: google-re2 and its timer machinery are for user rule files,
+        # and the built-in rules (all the pre-commit hook loads) never need them
+        from credmigrate.detect import user_regex
+
         return user_regex.compile_user(pattern, translate(pattern), label)
     except re.error as exc:
         raise RuleError(f"invalid regex {pattern[:60]!r}: {exc}") from None
@@ -187,7 +184,7 @@ def _allowlists(table: dict[str, Any], where: str, validate: bool = True) -> tup
 
 # gitleaks runs each regex over the whole file; ours go line by line unless ``multiline``. A
 # gitleaks rule written to cross lines ([\s\S], (?s)) must see the whole text to match at all.
-_CROSSES_LINES = re.compile(
+_CROSSES_LINES = lazyre.compile(
     r"\[(?:\\s\\S|\\S\\s|\\w\\W|\\W\\w|\\d\\D|\\D\\d)|\(\?[a-zA-Z]*s[a-zA-Z]*[):]"
 )
 
@@ -266,6 +263,9 @@ def _parse(
     text: str, source: str, validate: bool = True, user: bool = False
 ) -> tuple[tuple[Rule, ...], tuple[Allowlist, ...]]:
     """The file's rules (each with the file's global allowlist) and that global allowlist."""
+    from credmigrate.config import toml_module  # the parser, only when a rule file is read
+
+    tomllib = toml_module()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -305,10 +305,13 @@ def _load(
 
 def builtin_rule_dir() -> Path:
     """The shipped rules: inside the wheel as ``credmigrate/_rules``, or ``rules/`` in a checkout."""
-    packaged = Path(str(resources.files("credmigrate"))) / "_rules"
+    # credmigrate/detect/rules.py -> credmigrate/_rules (the path importlib.resources would give
+    # for a package on disk, without importing it: zipfile and tempfile come with it)
+    here = Path(__file__).resolve()
+    packaged = here.parents[1] / "_rules"
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parents[3] / "rules"
+    checkout = here.parents[3] / "rules"
     if checkout.is_dir():
         return checkout
     raise RuleError("built-in rules not found: the installation is incomplete")
@@ -330,18 +333,16 @@ def builtin_rules() -> tuple[Rule, ...]:
     return rules
 
 
-def _cache_name(paths: Sequence[Path]) -> str:
+def _cache_key(paths: Sequence[Path]) -> bytes:
     """The parsed built-in rules are cached (see :mod:`credmigrate.detect.cache`), keyed by the rule
     files' names, sizes and mtimes: parsing TOML costs more than the rest of a hook run."""
-    import hashlib
-
     from credmigrate import __version__
 
-    h = hashlib.sha256(__version__.encode())
+    parts = [__version__]
     for p in paths:
         st = p.stat()
-        h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    return f"rules-{h.hexdigest()[:24]}.pickle"
+        parts.append(f"{p}\0{st.st_size}\0{st.st_mtime_ns}")
+    return "\0".join(parts).encode("utf-8", "surrogateescape")
 
 
 def _cache_load(paths: Sequence[Path]) -> tuple[Rule, ...] | None:
@@ -350,7 +351,7 @@ def _cache_load(paths: Sequence[Path]) -> tuple[Rule, ...] | None:
     from credmigrate.detect import cache
 
     try:
-        blob = cache.read(_cache_name(paths))
+        blob = cache.load("rules", _cache_key(paths), "pickle")
         data = pickle.loads(blob) if blob is not None else None
     except Exception:  # a stale or unreadable cache is simply rebuilt
         return None
@@ -365,7 +366,8 @@ def _cache_store(paths: Sequence[Path], rules: tuple[Rule, ...]) -> None:
     from credmigrate.detect import cache
 
     with contextlib.suppress(OSError):
-        cache.write(_cache_name(paths), pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL))
+        payload = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
+        cache.store("rules", _cache_key(paths), "pickle", payload)
 
 
 def assemble(

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from credmigrate.detect import lazyre as re  # compiled on first use: the hook may need few
 from credmigrate.findings.model import Confidence
 
 
@@ -290,7 +289,9 @@ def features(c: Candidate) -> list[float]:
 
 @lru_cache(maxsize=1)
 def _model() -> tuple[tuple[float, ...], dict[str, float]]:
-    raw = resources.files("credmigrate.detect").joinpath("scoring_weights.json").read_text("utf-8")
+    # beside this module (what importlib.resources gives for a package on disk, without
+    # importing it: zipfile and tempfile come with it, a tenth of a pre-commit run)
+    raw = Path(__file__).with_name("scoring_weights.json").read_text("utf-8")
     data = json.loads(raw)
     weights = data["weights"]
     return tuple(float(weights.get(k, 0.0)) for k in FEATURES), {

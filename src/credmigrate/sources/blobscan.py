@@ -8,39 +8,50 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
+from typing import TYPE_CHECKING, NamedTuple
 
 from credmigrate.config import Config
 from credmigrate.detect.detector import Detector
 from credmigrate.findings.model import Finding, ScanResult, Skipped, Span
-from credmigrate.sources.git.catfile import BlobReader
 from credmigrate.sources.git.repo import GitRepo
-from credmigrate.sources.linegate import LineGate, Part
-from credmigrate.sources.shards import ShardPool, shard_of
+
+if TYPE_CHECKING:  # imported where used: the hook (one process, no line gate) needs neither
+    from credmigrate.sources.git.catfile import BlobReader
+    from credmigrate.sources.linegate import LineGate, Part
+    from credmigrate.sources.shards import ShardPool
+
+    Worker = tuple[Detector, BlobReader, LineGate | None]
 
 DetectorFactory = Callable[[Config], Detector]
 LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 BATCH = 128
 
 
-@dataclass(frozen=True)
-class BlobJob:
+class BlobJob(NamedTuple):
+    """One blob to scan (a tuple: tens of thousands of them cross to the workers in a history)."""
+
     sha: str
     path: str  # the path the detector sees (rules and Python-awareness depend on it)
     full: bool = True  # False: may be skipped when its candidate lines were seen (LineGate)
 
 
-@dataclass
 class BatchResult:
-    """What one batch found; only blobs with something to say are listed."""
+    """What one batch found; only blobs with something to say are listed.
 
-    findings: list[tuple[BlobJob, list[Finding]]] = field(default_factory=list)
-    skipped: list[tuple[BlobJob, str]] = field(default_factory=list)  # binary, too large, LFS
-    errors: list[tuple[BlobJob, str]] = field(default_factory=list)  # missing, corrupt
-    gated: list[BlobJob] = field(default_factory=list)  # skipped or blanked: lines seen (LineGate)
-    blobs: int = 0
-    nbytes: int = 0
+    A plain class, not a dataclass: see :class:`credmigrate.sources.git.parse.CommitHeader`.
+    """
+
+    __slots__ = ("blobs", "errors", "findings", "gated", "nbytes", "skipped")
+
+    def __init__(self) -> None:
+        self.findings: list[tuple[BlobJob, list[Finding]]] = []
+        self.skipped: list[tuple[BlobJob, str]] = []  # binary, too large, LFS
+        self.errors: list[tuple[BlobJob, str]] = []  # missing, corrupt
+        self.gated: list[BlobJob] = []  # skipped or blanked: lines seen (LineGate)
+        self.blobs = 0
+        self.nbytes = 0
 
     def to_scan_result(
         self,
@@ -120,13 +131,14 @@ def _relocate(f: Finding, part: Part) -> Finding:
     return replace(f, span=span)
 
 
-Worker = tuple[Detector, BlobReader, LineGate | None]
-
-
 def _make_worker(repo: GitRepo, config: Config, factory: DetectorFactory, gate: bool) -> Worker:
     detector = factory(config)
     reader = repo.blob_reader(config.max_file_size)
-    return (detector, reader, LineGate(detector) if gate else None)
+    if not gate:
+        return (detector, reader, None)
+    from credmigrate.sources.linegate import LineGate
+
+    return (detector, reader, LineGate(detector))
 
 
 def _run_batch(worker: Worker, jobs: list[BlobJob]) -> BatchResult:
@@ -139,7 +151,10 @@ def excluder(patterns: Sequence[str]) -> Callable[[str], bool]:
         return lambda _path: False
     import pathspec  # only when there are patterns: its import is a tenth of the hook's start-up
 
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    try:  # pathspec >= 1.0 would compile a hyperscan database: ~50 ms for a few globs
+        spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns, backend="simple")
+    except TypeError:  # pathspec < 1.0: one backend
+        spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
     return lambda path: bool(spec.match_file(path))
 
 
@@ -171,7 +186,10 @@ class BlobScanner:
         self._pool: ShardPool | None = None
         self._local: Worker | None = None
         self._added = 0
+        self._shards: dict[str, int] = {}
         if n > 1:
+            from credmigrate.sources.shards import ShardPool
+
             self._pool = ShardPool(
                 n, partial(_make_worker, repo, config, factory, gate), _run_batch
             )
@@ -179,7 +197,13 @@ class BlobScanner:
             self._local = _make_worker(repo, config, factory, gate)
 
     def add(self, job: BlobJob) -> None:
-        shard = shard_of(job.path, len(self._pending)) if self._pool is not None else 0
+        shard = 0
+        if self._pool is not None:
+            shard = self._shards.get(job.path, -1)
+            if shard < 0:
+                from credmigrate.sources.shards import shard_of
+
+                shard = self._shards[job.path] = shard_of(job.path, len(self._pending))
         pending = self._pending[shard]
         pending.append(job)
         if len(pending) >= BATCH:

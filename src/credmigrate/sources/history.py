@@ -26,7 +26,7 @@ from credmigrate.sources.blobscan import (
     DetectorFactory,
     excluder,
 )
-from credmigrate.sources.git.parse import GITLINK_MODE, CommitHeader
+from credmigrate.sources.git.parse import COMMIT, GITLINK_MODE, SUBMODULE
 from credmigrate.sources.git.repo import GitRepo, open_repo
 from credmigrate.sources.linegate import ClassKey, PathClasses
 from credmigrate.sources.progress import Task, progress_bars
@@ -52,22 +52,25 @@ def _walk(
 ) -> _Walk:
     walk = _Walk([], [], {}, set())
     path_ids: dict[str, int] = {}
+    path_keys: list[ClassKey] = []  # class key of each path id
     excluded: dict[str, bool] = {}
     is_excluded = excluder(config.exclude)
     scanned: dict[str, set[ClassKey]] = {}
     cidx = -1
-    for item in repo.iter_log(revs, errors):
-        if isinstance(item, CommitHeader):
-            walk.commits.append((item.sha, item.author, item.date))
+    commits, events, add = walk.commits, walk.events, scanner.add
+    for item in repo.iter_log_blobs(revs, errors):
+        kind = item[0]
+        if kind == COMMIT:
+            commits.append(item[1:])  # type: ignore[arg-type]  # (sha, author, date)
             cidx += 1
             progress.note(f"{cidx + 1:,} commits")
             continue
-        if item.new_mode == GITLINK_MODE:
-            walk.submodules.add(item.path)
+        path, blob = item[1], item[2]
+        if kind == SUBMODULE:
+            walk.submodules.add(path)
             continue
-        if not item.adds_content or cidx < 0:
+        if cidx < 0:
             continue
-        path = item.path
         pid = path_ids.get(path)
         if pid is None:
             skip = excluded[path] = is_excluded(path)
@@ -75,20 +78,21 @@ def _walk(
                 continue
             pid = path_ids[path] = len(walk.paths)
             walk.paths.append(path)
+            path_keys.append(classes.key(path))
         elif excluded.get(path):
             continue
-        ev = walk.events.get(item.new_blob)
-        key = classes.key(path)
+        ev = events.get(blob)
+        key = path_keys[pid]
         if ev is None:
-            walk.events[item.new_blob] = [cidx, pid]
-            scanned[item.new_blob] = {key}
+            events[blob] = [cidx, pid]
+            scanned[blob] = {key}
         else:
             ev += (cidx, pid)
-            keys = scanned[item.new_blob]
+            keys = scanned[blob]
             if key in keys:
                 continue
             keys.add(key)
-        scanner.add(BlobJob(item.new_blob, path, full=item.new_blob in head_blobs))
+        add(BlobJob(blob, path, blob in head_blobs))
         progress.grow()
     return walk
 
@@ -181,8 +185,10 @@ def _rescan_shared(
     """
     redo: list[BlobJob] = []
     for job in result.gated:
-        key = classes.key(job.path)
         ev = walk.events.get(job.sha, [])
+        if len(ev) <= 2:  # one appearance: no other path to stand for
+            continue
+        key = classes.key(job.path)
         others = {walk.paths[ev[i]] for i in range(1, len(ev), 2)} - {job.path}
         if any(classes.key(p) == key for p in others):
             redo.append(BlobJob(job.sha, job.path))

@@ -51,8 +51,8 @@ def scan_staged(
     detector_factory: DetectorFactory = Detector.default,
 ) -> ScanResult:
     """Scan the staged content of ``paths`` (default: every staged file); added lines only."""
-    repo = open_repo(repo_path, thorough=False)
-    top = repo.info.work_tree
+    repo = open_repo(repo_path, thorough=False, prefetch_staged=True)
+    top = repo.work_tree
     if top is None:
         raise GitError(f"--staged needs a work tree; {repo_path} is a bare repository")
     notes: list[str] = []

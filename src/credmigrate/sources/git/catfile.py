@@ -5,20 +5,18 @@ Part of the git adapter (:mod:`credmigrate.sources.git.repo` builds readers); sp
 
 from __future__ import annotations
 
+import io
 import subprocess
-import tempfile
-import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import IO
+from collections.abc import Generator, Iterator, Sequence
+from typing import IO, NamedTuple
 
 from credmigrate.errors import GitError
 
 _CHUNK = 1 << 20
+ONE_SHOT = 16  # up to this many objects (a commit's files), one `git cat-file` run reads them all
 
 
-@dataclass(frozen=True)
-class Blob:
+class Blob(NamedTuple):
     """A blob read from the object database; ``data`` is None when missing, corrupt or too big."""
 
     sha: str
@@ -46,6 +44,8 @@ class BlobReader:
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None:
+            import tempfile
+
             self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _stop
             try:
                 self._proc = subprocess.Popen(
@@ -78,6 +78,22 @@ class BlobReader:
         ``--batch`` alone decides, as before)."""
         if not shas:
             return {}
+        if self._check is None and len(shas) <= ONE_SHOT:  # the hook: no thread, no long process
+            try:
+                done = subprocess.run(
+                    self._check_argv,
+                    input="".join(s + "\n" for s in shas).encode(),
+                    capture_output=True,
+                    check=False,
+                )
+            except OSError:
+                return {}
+            found: dict[str, int] = {}
+            for sha, line in zip(shas, done.stdout.splitlines(), strict=False):
+                parts = line.split()
+                if len(parts) == 3 and parts[1] == b"blob":
+                    found[sha] = int(parts[2])
+            return found
         if self._check is None:
             try:
                 self._check = subprocess.Popen(
@@ -91,6 +107,8 @@ class BlobReader:
         proc = self._check
         assert proc.stdin is not None and proc.stdout is not None
         payload = "".join(s + "\n" for s in shas).encode()
+        import threading
+
         writer = threading.Thread(target=_feed, args=(proc.stdin, payload), daemon=True)
         writer.start()
         sizes: dict[str, int] = {}
@@ -120,10 +138,14 @@ class BlobReader:
 
     def _read_batch(self, shas: Sequence[str]) -> Iterator[Blob]:
         pending = list(shas)
+        if self._proc is None and len(pending) <= ONE_SHOT:
+            pending = yield from self._read_once(pending)
         while pending:
             proc = self._start()
             assert proc.stdin is not None and proc.stdout is not None
             payload = "".join(s + "\n" for s in pending).encode()
+            import threading
+
             writer = threading.Thread(target=_feed, args=(proc.stdin, payload), daemon=True)
             writer.start()
             done = 0
@@ -142,6 +164,23 @@ class BlobReader:
                     self._stop()
                 writer.join()
             pending = pending[done:]
+
+    def _read_once(self, shas: list[str]) -> Generator[Blob, None, list[str]]:
+        """A few objects through one short-lived ``git cat-file`` (no writer thread, no temp
+        file: the pre-commit hook's case); returns the shas left when git stopped part-way."""
+        payload = "".join(s + "\n" for s in shas).encode()
+        try:
+            done = subprocess.run(self._argv, input=payload, capture_output=True, check=False)
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc}") from None
+        out = io.BytesIO(done.stdout)
+        for i, sha in enumerate(shas):
+            blob = self._read_one(out, sha)
+            if blob is None:  # git died on a corrupt object: report it, go on with the rest
+                yield Blob(sha, None, error=f"corrupt or unreadable: {_last_line(done.stderr)}")
+                return shas[i + 1 :]
+            yield blob
+        return []
 
     def _read_one(self, out: IO[bytes], sha: str) -> Blob | None:
         header = out.readline()
