@@ -268,7 +268,8 @@ def setting_names(root: Path | None, findings: Sequence[Finding]) -> dict[str, s
             lines[f.path] = text.splitlines()
         got = lines[f.path]
         if 0 < f.line <= len(got):
-            m = _SETTING.match(got[f.line - 1][: max(0, f.span.column - 1)] or got[f.line - 1])
+            line = got[f.line - 1]
+            m = _SETTING.match(line[: max(0, f.span.column - 1)]) or _SETTING.match(line)
             if m:
                 out[f.fingerprint] = m.group(1)
     return out
