@@ -320,3 +320,33 @@ def test_declared_python_decides_the_boto3_pin_and_whether_to_rewrite(repo: Repo
     plan = make_plan(MigrateRequest(root=repo.path, config=Config(), history=False), scanned)
     assert plan.rewrite_paths == ()
     assert any("Python 2.7" in f.reason for f in plan.flagged)
+
+
+# ------------------------------------------------------------ the project's line length
+
+
+def test_rewritten_lines_respect_the_configured_line_length(repo: Repo) -> None:
+    from credmigrate.rewrite.wrap import line_length
+
+    token = fakes.token(40, 15)
+    repo.write("pyproject.toml", "[tool.ruff]\nline-length = 79\n")
+    repo.write(
+        "service/settings.py",
+        f'class ProductionSettings:\n    PAYMENTS_PROVIDER_API_TOKEN = "{token}"  # live\n',
+    )
+    repo.commit("long")
+    assert line_length(repo.path, "service/settings.py") == 79
+    scanned = collect_findings(repo.path, Config(), history=False)
+    plan = make_plan(MigrateRequest(root=repo.path, config=Config(), history=False), scanned)
+    (outcome,) = [o for o in plan.outcomes if o.path == "service/settings.py"]
+    assert token not in outcome.new_source and "get_secret(" in outcome.new_source
+    assert max(len(line) for line in outcome.new_source.splitlines()) <= 79
+    assert "# live" in outcome.new_source
+    compile(outcome.new_source, "settings.py", "exec")
+
+
+def test_a_call_inside_an_f_string_is_never_wrapped() -> None:
+    from credmigrate.rewrite.wrap import fit
+
+    line = 'URL = f\'postgresql://u:{get_secret("credmigrate/x/app/settings", "DB")}@h/db\'\n'
+    assert fit("", line, 40) == line

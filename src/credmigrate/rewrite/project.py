@@ -19,12 +19,13 @@ import tokenize
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from credmigrate.config import Config
 from credmigrate.errors import BadInputError
 from credmigrate.findings.model import Replacement, RewriteOutcome, RewriteStatus, Status
-from credmigrate.rewrite import deps
+from credmigrate.rewrite import deps, wrap
 from credmigrate.rewrite.accessor import ACCESSOR_MIN_PYTHON, DEFAULT_ACCESSOR, render_accessor
 from credmigrate.rewrite.deps import floor_source, python_floor
 from credmigrate.rewrite.text import is_test_path, unified_diff
@@ -34,7 +35,7 @@ from credmigrate.sources.progress import Task as ProgressTask
 PARALLEL_MIN_FILES = 8
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
-Task = tuple[str, str, tuple[Replacement, ...], str]
+Task = tuple[str, str, tuple[Replacement, ...], str, int | None]
 
 
 def _call(rep: Replacement) -> str:
@@ -151,8 +152,15 @@ def accessor_for(root: Path, path: str, config: Config) -> tuple[str, str]:
 def _work(task: Task) -> RewriteOutcome:
     from credmigrate.rewrite.codemod import rewrite_source  # libcst only in the worker
 
-    path, source, reps, accessor = task
-    return rewrite_source(path, source, reps, accessor)
+    path, source, reps, accessor, limit = task
+    out = rewrite_source(path, source, reps, accessor)
+    if limit is None or out.status != RewriteStatus.REWRITTEN:
+        return out
+    fitted = wrap.fit(source, out.new_source, limit)
+    if fitted == out.new_source:
+        return out
+    diff = unified_diff(path, source, fitted, [r.finding.secret for r in reps])
+    return replace(out, new_source=fitted, diff=diff)
 
 
 def plan_rewrites(
@@ -222,7 +230,8 @@ def plan_rewrites(
                 RewriteOutcome(path, RewriteStatus.FAILED, reason=f"cannot read: {exc}")
             )
             continue
-        tasks.append((path, source, tuple(reps), accessor_for(root, path, config)[0]))
+        accessor = accessor_for(root, path, config)[0]
+        tasks.append((path, source, tuple(reps), accessor, wrap.line_length(root, path)))
     progress.grow(len(tasks))
     outcomes.extend(_run(tasks, jobs or config.jobs or os.cpu_count() or 1, progress))
     return sorted(outcomes, key=lambda o: o.path)
