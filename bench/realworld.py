@@ -46,6 +46,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 CACHE = BENCH / ".cache" / "realworld"
 MIRRORS = Path(os.environ.get("CREDMIGRATE_BENCH_MIRRORS", "/work/.mirror"))
+EMPTY = CACHE / "empty-aws-config"
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ PROJECTS: tuple[Project, ...] = (
         "f2a01a6c7c5a64579aa8292f978d8d9876a9545f",
         "uvicorn main:app (import config.database)",
         probes=(Probe("config.database", "SQLALCHEMY_DATABASE_URL"),),
-        deps=("sqlalchemy", "psycopg2-binary"),
+        deps=("sqlalchemy", "psycopg2-binary", "psycopg[binary]"),
         families="UTF-16 requirements.txt, package imported as `from config.database import`",
     ),
     Project(
@@ -199,7 +200,7 @@ PROJECTS: tuple[Project, ...] = (
         "5f5902602574e737a001f9b760a4affa98aa43a8",
         "uvicorn app.main:app (import app.database)",
         probes=(Probe("app.database", "SQLALCHEMY_DATABASE_URL"),),
-        deps=("sqlalchemy", "psycopg2-binary"),
+        deps=("sqlalchemy", "psycopg2-binary", "psycopg[binary]"),
         families="package with relative imports, same password as URL and keyword",
     ),
     Project(
@@ -317,8 +318,9 @@ def aws_env(endpoint: str, venv: Path | None) -> dict[str, str]:
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_MAX_ATTEMPTS": "1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_CONFIG_FILE": str(EMPTY),  # an empty file of ours: no profile from this machine
+        "AWS_SHARED_CREDENTIALS_FILE": str(EMPTY),
+        "PYTHONDONTWRITEBYTECODE": "1",  # starting the app must not touch its committed .pyc
     }
     if venv is not None:
         env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
@@ -476,30 +478,37 @@ def requirement_files(root: Path) -> list[Path]:
     )
 
 
+def _dry_run(python: str, path: Path) -> bool:
+    res = run(
+        [python, "-m", "pip", "install", "--dry-run", "-q", "--no-deps", "-r", str(path)],
+        path.parent,
+        timeout=600,
+    )
+    return res.returncode == 0
+
+
 def install_check(repo: Path, venv_python: str, changed: list[str], verbose: bool) -> str:
-    """``pip install --dry-run`` of each edited requirements file; lock files must not go stale."""
+    """``pip install --dry-run`` of each edited requirements file, before and after the edit;
+    an edited pyproject must not leave its lock file stale."""
     verdicts: list[str] = []
     for rel in changed:
         path = repo / rel
         if path.name.endswith(".txt") and "requirements" in path.name:
-            res = run(
-                [
-                    venv_python,
-                    "-m",
-                    "pip",
-                    "install",
-                    "--dry-run",
-                    "-q",
-                    "--no-deps",
-                    "-r",
-                    str(path),
-                ],
-                path.parent,
-                timeout=600,
-            )
-            ok = res.returncode == 0
-            log(verbose, f"    pip --dry-run {rel}: {res.returncode} {res.stderr.strip()[-200:]}")
-            verdicts.append(f"{rel} {'ok' if ok else 'FAILS'}")
+            after = _dry_run(venv_python, path)
+            old = run(["git", "show", f"HEAD:{rel}"], repo)
+            with tempfile.TemporaryDirectory() as tmp:
+                orig = Path(tmp) / path.name
+                orig.write_bytes(
+                    subprocess.run(
+                        ["git", "show", f"HEAD:{rel}"], cwd=repo, capture_output=True, check=False
+                    ).stdout
+                )
+                before = old.returncode == 0 and _dry_run(venv_python, orig)
+            log(verbose, f"    pip --dry-run {rel}: before {before} after {after}")
+            if after:
+                verdicts.append(f"{rel} ok")
+            else:
+                verdicts.append(f"{rel} FAILS" + ("" if before else " (failed before too)"))
         elif path.name == "pyproject.toml":
             for lock in ("uv.lock", "poetry.lock", "Pipfile.lock"):
                 if (path.parent / lock).exists() and str(Path(rel).parent / lock) not in changed:
@@ -647,6 +656,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = {n for n in args.only.split(",") if n}
     projects = [p for p in PROJECTS if not wanted or p.name in wanted]
     CACHE.mkdir(parents=True, exist_ok=True)
+    EMPTY.write_text("")
     moto = Moto(args.python)
     rows: list[Row] = []
     try:

@@ -350,3 +350,19 @@ def test_a_call_inside_an_f_string_is_never_wrapped() -> None:
 
     line = 'URL = f\'postgresql://u:{get_secret("credmigrate/x/app/settings", "DB")}@h/db\'\n'
     assert fit("", line, 40) == line
+
+
+def test_the_plan_names_each_accessor_once_with_the_files_importing_it(repo: Repo) -> None:
+    repo.write("bot/app.py", f'TOKEN = "{fakes.slack_bot_token(16)}"\n')
+    repo.write("api/__init__.py", "")
+    repo.write("api/settings.py", f'SECRET_KEY = "{fakes.token(50, 17)}"\n')
+    repo.commit("two places")
+    scanned = collect_findings(repo.path, Config(), history=False)
+    plan = make_plan(MigrateRequest(root=repo.path, config=Config(), history=False), scanned)
+    generated = [n for n in plan.notes if "(generated)" in n]
+    assert generated == [
+        "api/_credmigrate_secrets.py (generated): imported as "
+        "`from api._credmigrate_secrets import get_secret` by api/settings.py",
+        "bot/_credmigrate_secrets.py (generated): imported as "
+        "`from _credmigrate_secrets import get_secret` by bot/app.py",
+    ]

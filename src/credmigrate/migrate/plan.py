@@ -359,11 +359,6 @@ def build_plan(
         for o in outcomes
         if o.status == RewriteStatus.REWRITTEN and o.reason and o.diff.startswith("--- /dev/null")
     )
-    notes.extend(  # the generated accessor(s): where, and which files import them from there
-        f"{o.path} (generated): {o.reason}"
-        for o in outcomes
-        if o.status == RewriteStatus.REWRITTEN and o.reason and o.diff.startswith("--- /dev/null")
-    )
     notes.extend(import_time_notes(outcomes, groups))
     flagged = flagged_from(outcomes, groups, names, available) + _test_flags(in_tests)
     rewrite_paths = tuple(
