@@ -366,3 +366,28 @@ def test_the_plan_names_each_accessor_once_with_the_files_importing_it(repo: Rep
         "bot/_credmigrate_secrets.py (generated): imported as "
         "`from _credmigrate_secrets import get_secret` by bot/app.py",
     ]
+
+
+def test_every_literal_holding_a_reported_value_is_rewritten(repo: Repo, moto: MotoServer) -> None:
+    """The Django tutorial shape: a commented-out copy first, then an env-var default."""
+    key = "django-insecure-" + fakes.token(50, 18)
+    repo.write(
+        "site/settings.py",
+        "import os\n"
+        f"# SECRET_KEY = '{key}'\n"
+        "SECRET_KEY = os.environ.get(\n"
+        f"    'DJANGO_SECRET_KEY', '{key}')\n"
+        f"SIGNING_KEY = '{key}'\n",
+    )
+    repo.commit("settings")
+    assert main(["migrate", str(repo.path), "--yes", "--writes-per-second", "0"]) == 0
+    text = (repo.path / "site" / "settings.py").read_text()
+    code = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    assert all(key not in line for line in code)
+    assert "os.environ.get(\n    'DJANGO_SECRET_KEY') or get_secret(" in text
+    report = json.loads((repo.path / ".credmigrate" / "migration-report.json").read_text())
+    todo = [f["instruction"] for f in report["needs_human"]]
+    assert any("commented-out copy" in t and "site/settings.py:2" in t for t in todo)
+    env = {**os.environ, "DJANGO_SECRET_KEY": "from-env"}
+    out = _python(repo.path / "site", "-c", "import settings; print(settings.SECRET_KEY)", env=env)
+    assert out.strip() == "from-env"

@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from credmigrate.config import Config
 from credmigrate.errors import BadInputError
-from credmigrate.findings.model import Replacement, RewriteOutcome, RewriteStatus, Status
+from credmigrate.findings.model import Replacement, RewriteOutcome, RewriteStatus, Span, Status
 from credmigrate.rewrite import deps, wrap
 from credmigrate.rewrite.accessor import ACCESSOR_MIN_PYTHON, DEFAULT_ACCESSOR, render_accessor
 from credmigrate.rewrite.deps import floor_source, python_floor
@@ -149,11 +149,76 @@ def accessor_for(root: Path, path: str, config: Config) -> tuple[str, str]:
     return module, str(base / f"{module}.py")
 
 
+def _comments_named(
+    out: RewriteOutcome, source: str, reps: Sequence[Replacement]
+) -> RewriteOutcome:
+    """A value the scan found in a comment gets the instruction that fits: delete the comment."""
+    lines = source.splitlines()
+    comment_lines = {
+        r.finding.span.line
+        for r in reps
+        if 0 < r.finding.span.line <= len(lines)
+        and lines[r.finding.span.line - 1].lstrip().startswith("#")
+    }
+    if not comment_lines or not out.needs_human:
+        return out
+    human = []
+    for fp, text in out.needs_human:
+        head = text.split(":", 2)
+        line = int(head[1]) if len(head) > 2 and head[1].isdigit() else 0
+        if line in comment_lines:
+            text = (
+                f"{out.path}:{line}: a commented-out copy of the value: delete the comment "
+                "(git history keeps it: rotate the value)"
+            )
+        human.append((fp, text))
+    return replace(out, needs_human=tuple(human))
+
+
+def other_occurrences(source: str, reps: Sequence[Replacement]) -> list[Replacement]:
+    """Replacements for string literals holding a value again that the scan reported once.
+
+    The scanner reports a value once per file (its first place, which may be a commented-out
+    copy); every other string literal in the file holding the same value must be rewritten too,
+    or the value stays in live code that the report calls migrated.
+    """
+    import ast
+
+    text = source.lstrip("\ufeff")
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    lines = text.splitlines()
+    taken = {(r.finding.span.line, r.finding.secret) for r in reps}
+    first: dict[str, Replacement] = {}
+    for r in reps:
+        first.setdefault(r.finding.secret, r)
+    out: list[Replacement] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        if node.lineno != getattr(node, "end_lineno", node.lineno):
+            continue  # a multi-line literal: its column arithmetic is the scanner's job
+        line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+        start = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace"))
+        for secret, rep in first.items():
+            if len(secret) < 8 or secret not in node.value or (node.lineno, secret) in taken:
+                continue
+            at = line.find(secret, start)
+            if at < 0:
+                continue  # escaped in the source: leave it to the scanner
+            span = Span(node.lineno, at + 1, node.lineno, at + 1 + len(secret))
+            out.append(replace(rep, finding=replace(rep.finding, span=span, binding=None)))
+            taken.add((node.lineno, secret))
+    return out
+
+
 def _work(task: Task) -> RewriteOutcome:
     from credmigrate.rewrite.codemod import rewrite_source  # libcst only in the worker
 
     path, source, reps, accessor, limit = task
-    out = rewrite_source(path, source, reps, accessor)
+    out = _comments_named(rewrite_source(path, source, reps, accessor), source, reps)
     if limit is None or out.status != RewriteStatus.REWRITTEN:
         return out
     fitted = wrap.fit(source, out.new_source, limit)
@@ -231,6 +296,7 @@ def plan_rewrites(
             )
             continue
         accessor = accessor_for(root, path, config)[0]
+        reps = [*reps, *other_occurrences(source, reps)]
         tasks.append((path, source, tuple(reps), accessor, wrap.line_length(root, path)))
     progress.grow(len(tasks))
     outcomes.extend(_run(tasks, jobs or config.jobs or os.cpu_count() or 1, progress))
