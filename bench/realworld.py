@@ -521,7 +521,7 @@ def migrate_project(p: Project, cm: list[str], moto: Moto, args: argparse.Namesp
     verbose = args.verbose
     src = checkout(p)
     venv = venv_for(p, verbose)
-    with tempfile.TemporaryDirectory(prefix=f"rw-{p.name}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"rw-{p.name}-", ignore_cleanup_errors=True) as tmp:
         repo = fresh_repo(src, Path(tmp) / p.name)
         app = repo / p.app_dir
         env = aws_env(moto.url, venv)
@@ -662,7 +662,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for p in projects:
             t0 = time.monotonic()
-            row = migrate_project(p, [str(exe)], moto, args)
+            try:
+                row = migrate_project(p, [str(exe)], moto, args)
+            except Exception as exc:  # one project's trouble must not lose the others' rows
+                row = Row(p.name, notes=[f"bench error: {type(exc).__name__}: {exc}"])
             rows.append(row)
             log(True, f"[{p.name}] {time.monotonic() - t0:.0f}s {row}")
     finally:
