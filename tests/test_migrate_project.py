@@ -391,3 +391,26 @@ def test_every_literal_holding_a_reported_value_is_rewritten(repo: Repo, moto: M
     env = {**os.environ, "DJANGO_SECRET_KEY": "from-env"}
     out = _python(repo.path / "site", "-c", "import settings; print(settings.SECRET_KEY)", env=env)
     assert out.strip() == "from-env"
+
+
+def test_a_later_production_override_still_wins_without_aws(repo: Repo, moto: MotoServer) -> None:
+    key = fakes.token(50, 19)
+    repo.write(
+        "settings.py",
+        "import os\n"
+        f'SECRET_KEY = "{key}"\n'
+        'if os.environ.get("ENVIRONMENT") == "production":\n'
+        '    SECRET_KEY = os.getenv("SECRET_KEY")\n',
+    )
+    repo.commit("settings")
+    scanned = collect_findings(repo.path, Config(), history=False)
+    plan = make_plan(MigrateRequest(root=repo.path, config=Config(), history=False), scanned)
+    assert any("SECRET_KEY (env SECRET_KEY)" in n for n in plan.notes)
+    assert main(["migrate", str(repo.path), "--yes", "--writes-per-second", "0"]) == 0
+    text = (repo.path / "settings.py").read_text()
+    assert key not in text and "SECRET_KEY = os.environ.get('SECRET_KEY') or get_secret(" in text
+    prod = {**os.environ, "ENVIRONMENT": "production", "SECRET_KEY": "prod-key"}
+    prod["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = "http://127.0.0.1:9"  # no store in production
+    code = "import settings; print(settings.SECRET_KEY)"
+    assert _python(repo.path, "-c", code, env=prod).strip() == "prod-key"
+    assert _python(repo.path, "-c", code).strip() == key  # development: from the store

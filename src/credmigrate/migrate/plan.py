@@ -359,6 +359,11 @@ def build_plan(
         for o in outcomes
         if o.status == RewriteStatus.REWRITTEN and o.reason and o.diff.startswith("--- /dev/null")
     )
+    notes.extend(
+        f"{o.path}: {o.reason}"
+        for o in outcomes
+        if o.status == RewriteStatus.REWRITTEN and "environment override" in o.reason
+    )
     notes.extend(import_time_notes(outcomes, groups))
     flagged = flagged_from(outcomes, groups, names, available) + _test_flags(in_tests)
     rewrite_paths = tuple(

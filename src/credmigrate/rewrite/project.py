@@ -28,6 +28,7 @@ from credmigrate.findings.model import Replacement, RewriteOutcome, RewriteStatu
 from credmigrate.rewrite import deps, wrap
 from credmigrate.rewrite.accessor import ACCESSOR_MIN_PYTHON, DEFAULT_ACCESSOR, render_accessor
 from credmigrate.rewrite.deps import floor_source, python_floor
+from credmigrate.rewrite.env_override import keep_env_overrides
 from credmigrate.rewrite.text import is_test_path, unified_diff
 from credmigrate.sources.progress import NO_TASK
 from credmigrate.sources.progress import Task as ProgressTask
@@ -219,11 +220,16 @@ def _work(task: Task) -> RewriteOutcome:
 
     path, source, reps, accessor, limit = task
     out = _comments_named(rewrite_source(path, source, reps, accessor), source, reps)
-    if limit is None or out.status != RewriteStatus.REWRITTEN:
+    if out.status != RewriteStatus.REWRITTEN:
         return out
-    fitted = wrap.fit(source, out.new_source, limit)
+    fitted, kept = keep_env_overrides(out.new_source)
+    if limit is not None:
+        fitted = wrap.fit(source, fitted, limit)
     if fitted == out.new_source:
         return out
+    if kept:
+        note = f"later environment override(s) still win: {', '.join(kept)}"
+        out = replace(out, reason="; ".join(filter(None, (out.reason, note))))
     diff = unified_diff(path, source, fitted, [r.finding.secret for r in reps])
     return replace(out, new_source=fitted, diff=diff)
 
