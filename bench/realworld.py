@@ -495,14 +495,12 @@ def install_check(repo: Path, venv_python: str, changed: list[str], verbose: boo
         path = repo / rel
         if path.name.endswith(".txt") and "requirements" in path.name:
             after = _dry_run(venv_python, path)
-            old = run(["git", "show", f"HEAD:{rel}"], repo)
+            old = subprocess.run(
+                ["git", "show", f"HEAD:{rel}"], cwd=repo, capture_output=True, check=False
+            )
             with tempfile.TemporaryDirectory() as tmp:
                 orig = Path(tmp) / path.name
-                orig.write_bytes(
-                    subprocess.run(
-                        ["git", "show", f"HEAD:{rel}"], cwd=repo, capture_output=True, check=False
-                    ).stdout
-                )
+                orig.write_bytes(old.stdout)
                 before = old.returncode == 0 and _dry_run(venv_python, orig)
             log(verbose, f"    pip --dry-run {rel}: before {before} after {after}")
             if after:

@@ -377,13 +377,17 @@ def test_every_literal_holding_a_reported_value_is_rewritten(repo: Repo, moto: M
         f"# SECRET_KEY = '{key}'\n"
         "SECRET_KEY = os.environ.get(\n"
         f"    'DJANGO_SECRET_KEY', '{key}')\n"
-        f"SIGNING_KEY = '{key}'\n",
+        f"SIGNING_KEY = '{key}'\n"
+        "DATABASE_URI = 'postgresql://app:2996@localhost/app'\n"
+        "BASIC_AUTH_PASSWORD = '2996'\n"
+        "PORT_NOTE = 'listens on 29960'\n",
     )
     repo.commit("settings")
     assert main(["migrate", str(repo.path), "--yes", "--writes-per-second", "0"]) == 0
     text = (repo.path / "site" / "settings.py").read_text()
     code = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     assert all(key not in line for line in code)
+    assert "'2996'" not in text and "listens on 29960" in text  # short: whole literals only
     assert "os.environ.get(\n    'DJANGO_SECRET_KEY') or get_secret(" in text
     report = json.loads((repo.path / ".credmigrate" / "migration-report.json").read_text())
     todo = [f["instruction"] for f in report["needs_human"]]

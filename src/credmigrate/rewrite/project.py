@@ -204,7 +204,9 @@ def other_occurrences(source: str, reps: Sequence[Replacement]) -> list[Replacem
         line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
         start = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace"))
         for secret, rep in first.items():
-            if len(secret) < 8 or secret not in node.value or (node.lineno, secret) in taken:
+            # a short value (a 4-digit password) only where a literal is exactly that value
+            held = secret in node.value if len(secret) >= 8 else node.value == secret
+            if not secret or not held or (node.lineno, secret) in taken:
                 continue
             at = line.find(secret, start)
             if at < 0:
