@@ -438,11 +438,15 @@ def leaves(secret_string: str) -> list[str]:
 def tree_state(root: Path) -> str:
     """A digest of every file outside .git and .credmigrate (to see whether a rerun changed any)."""
     h = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if rel.parts[0] in (".git", ".credmigrate") or not path.is_file():
-            continue
-        h.update(str(rel).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in (".git", ".credmigrate"))
+        for name in sorted(files):
+            path = Path(folder) / name
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            h.update(str(path.relative_to(root)).encode() + b"\0" + hashlib.sha256(data).digest())
     return h.hexdigest()
 
 

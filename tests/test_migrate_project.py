@@ -378,7 +378,7 @@ def test_every_literal_holding_a_reported_value_is_rewritten(repo: Repo, moto: M
         "SECRET_KEY = os.environ.get(\n"
         f"    'DJANGO_SECRET_KEY', '{key}')\n"
         f"SIGNING_KEY = '{key}'\n"
-        "DATABASE_URI = 'postgresql://app:2996@localhost/app'\n"
+        "DATABASE_URI = 'postgresql://app:2996@localhost/app'\n"  # credmigrate:allow - a fake for the test
         "BASIC_AUTH_PASSWORD = '2996'\n"
         "PORT_NOTE = 'listens on 29960'\n",
     )
