@@ -389,6 +389,7 @@ def test_every_literal_holding_a_reported_value_is_rewritten(repo: Repo, moto: M
     assert all(key not in line for line in code)
     assert "'2996'" not in text and "listens on 29960" in text  # short: whole literals only
     assert "os.environ.get(\n    'DJANGO_SECRET_KEY') or get_secret(" in text
+    assert "'SECRET_KEY')" in text  # keyed by the setting the commented copy names
     report = json.loads((repo.path / ".credmigrate" / "migration-report.json").read_text())
     todo = [f["instruction"] for f in report["needs_human"]]
     assert any("commented-out copy" in t and "site/settings.py:2" in t for t in todo)

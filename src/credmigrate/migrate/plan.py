@@ -243,7 +243,9 @@ def _test_flags(in_tests: Sequence[Finding]) -> tuple[Flagged, ...]:
 
 
 _SCHEME_ONLY = frozenset({"bearer", "basic", "token", "digest", "bot", "apikey", "api-key", "jwt"})
-_SETTING = re.compile(r"""^\s*(?:-\s*)?(?:export\s+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]""")
+_SETTING = re.compile(
+    r"""^\s*(?:#\s*)?(?:-\s*)?(?:export\s+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]"""
+)
 
 
 def is_scheme_only(value: str) -> bool:
@@ -252,13 +254,17 @@ def is_scheme_only(value: str) -> bool:
 
 
 def setting_names(root: Path | None, findings: Sequence[Finding]) -> dict[str, str]:
-    """Fingerprint -> the setting a non-Python line names (``SECRET_KEY: ...``, ``- PW=...``)."""
+    """Fingerprint -> the setting a line names (``SECRET_KEY: ...``, ``- PW=...``, ``# K = ...``).
+
+    Used for findings without a Python binding: config files, and a value whose first place in a
+    Python file is a commented-out assignment.
+    """
     out: dict[str, str] = {}
     if root is None:
         return out
     lines: dict[str, list[str]] = {}
     for f in findings:
-        if f.binding is not None or f.path.endswith((".py", ".pyw")):
+        if f.binding is not None:  # Python with a binding: its name is the key already
             continue
         if f.path not in lines:
             try:
