@@ -150,30 +150,60 @@ def accessor_for(root: Path, path: str, config: Config) -> tuple[str, str]:
     return module, str(base / f"{module}.py")
 
 
-def _comments_named(
+def _scrub_comments(
     out: RewriteOutcome, source: str, reps: Sequence[Replacement]
 ) -> RewriteOutcome:
-    """A value the scan found in a comment gets the instruction that fits: delete the comment."""
-    lines = source.splitlines()
+    """A commented-out copy of a migrated value loses the value: a comment runs nothing.
+
+    ``# SECRET_KEY = '...'`` above the live line kept the key in the file after the live line was
+    rewritten; the comment now says where the value went instead of holding it.
+    """
+    if out.status not in (RewriteStatus.REWRITTEN, RewriteStatus.SKIPPED, RewriteStatus.UNCHANGED):
+        return out
+    base = out.new_source or source
+    lines = base.splitlines(keepends=True)
+    scrubbed: set[str] = set()
+    for i, line in enumerate(lines):
+        if not line.lstrip().startswith("#"):
+            continue
+        for r in reps:
+            secret = r.finding.secret
+            if len(secret) >= 8 and secret in line:
+                where = r.secret_name + (f" {r.json_key}" if r.json_key else "")
+                line = line.replace(secret, f"<moved to Secrets Manager: {where}>")
+                scrubbed.add(r.finding.fingerprint)
+        lines[i] = line
+    if not scrubbed:
+        return out
+    new = "".join(lines)
     comment_lines = {
         r.finding.span.line
         for r in reps
-        if 0 < r.finding.span.line <= len(lines)
-        and lines[r.finding.span.line - 1].lstrip().startswith("#")
+        if 0 < r.finding.span.line <= len(source.splitlines())
+        and source.splitlines()[r.finding.span.line - 1].lstrip().startswith("#")
     }
-    if not comment_lines or not out.needs_human:
-        return out
-    human = []
-    for fp, text in out.needs_human:
-        head = text.split(":", 2)
-        line = int(head[1]) if len(head) > 2 and head[1].isdigit() else 0
-        if line in comment_lines:
-            text = (
-                f"{out.path}:{line}: a commented-out copy of the value: delete the comment "
-                "(git history keeps it: rotate the value)"
-            )
-        human.append((fp, text))
-    return replace(out, needs_human=tuple(human))
+    human = tuple(
+        (fp, t)
+        for fp, t in out.needs_human
+        if not (fp in scrubbed and _line_of(t) in comment_lines)
+    )
+    handled = tuple(dict.fromkeys((*out.handled, *scrubbed)))
+    diff = unified_diff(out.path, source, new, [r.finding.secret for r in reps])
+    reason = out.reason if human else ""
+    return replace(
+        out,
+        status=RewriteStatus.REWRITTEN,
+        new_source=new,
+        diff=diff,
+        reason=reason,
+        handled=handled,
+        needs_human=human,
+    )
+
+
+def _line_of(instruction: str) -> int:
+    head = instruction.split(":", 2)
+    return int(head[1]) if len(head) > 2 and head[1].isdigit() else 0
 
 
 def other_occurrences(source: str, reps: Sequence[Replacement]) -> list[Replacement]:
@@ -221,7 +251,7 @@ def _work(task: Task) -> RewriteOutcome:
     from credmigrate.rewrite.codemod import rewrite_source  # libcst only in the worker
 
     path, source, reps, accessor, limit = task
-    out = _comments_named(rewrite_source(path, source, reps, accessor), source, reps)
+    out = _scrub_comments(rewrite_source(path, source, reps, accessor), source, reps)
     if out.status != RewriteStatus.REWRITTEN:
         return out
     fitted, kept = keep_env_overrides(out.new_source)
