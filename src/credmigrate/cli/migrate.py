@@ -308,12 +308,21 @@ def _left_in_source(plan: Plan) -> int:
     if not plan.flagged:
         return int(ExitCode.CLEAN)
     by_path: dict[str, list[str]] = {}
+    steps: list[str] = []
     for f in plan.flagged:
-        by_path.setdefault(f.path, []).append(f.reason)
-    click.echo(
-        f"credmigrate: values left in the source of {len(by_path)} file(s), a human must act:",
-        err=True,
-    )
+        if f.fingerprints:
+            by_path.setdefault(f.path, []).append(f.reason)
+        else:  # no value here: a step such as adding boto3 where the code runs
+            steps.append(f"  {f.path}: {f.instruction}")
+    if by_path:
+        click.echo(
+            f"credmigrate: values left in the source of {len(by_path)} file(s), a human must act:",
+            err=True,
+        )
     for path, reasons in sorted(by_path.items()):
         click.echo(f"  {path}: {'; '.join(dict.fromkeys(reasons))}", err=True)
+    if steps:
+        click.echo("credmigrate: steps left for a human:", err=True)
+        for line in steps:
+            click.echo(line, err=True)
     return int(ExitCode.FINDINGS)
