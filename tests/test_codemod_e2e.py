@@ -89,7 +89,7 @@ def test_migrated_app_reads_its_secrets_from_the_store(moto: MotoServer, tmp_pat
     reps = [Replacement(f, NAME, f"K{f.line}") for f in findings]
     outcomes = plan_rewrites(root, reps, Config())
     assert [o.status for o in outcomes] == [RewriteStatus.REWRITTEN]
-    outcomes += accessor_replacement_files(root, Config(), [NAME])
+    outcomes += accessor_replacement_files(root, Config(), [NAME], [o.path for o in outcomes])
     boto3.client("secretsmanager").create_secret(
         Name=NAME, SecretString=json.dumps({r.json_key: r.finding.secret for r in reps})
     )

@@ -90,7 +90,11 @@ def test_scan_plan_apply_rescan(app: Path) -> None:
     assert by_path["app/db.py"].status == RewriteStatus.REWRITTEN
     for flagged in ("tests/test_app.py", "config.yaml"):
         assert by_path[flagged].status == RewriteStatus.SKIPPED
-        assert by_path[flagged].needs_human and "get_secret(" in by_path[flagged].needs_human[0][1]
+        assert by_path[flagged].needs_human
+    assert "get_secret(" in by_path["tests/test_app.py"].needs_human[0][1]
+    # a config file can't call Python: it is told to read the environment, never get_secret
+    yaml_todo = by_path["config.yaml"].needs_human[0][1]
+    assert "get_secret" not in yaml_todo and "credmigrate env" in yaml_todo
     assert all(not o.needs_human for o in outcomes if o.path.startswith("app/"))
     for o in outcomes:
         for f in findings:
@@ -232,8 +236,9 @@ def test_poetry_and_single_line_arrays(tmp_path: Path) -> None:
 def test_accessor_placement_and_bad_names(tmp_path: Path) -> None:
     (tmp_path / "src" / "shop").mkdir(parents=True)
     cfg = Config(accessor_module="shop._credmigrate_secrets")
-    (outcome,) = accessor_replacement_files(tmp_path, cfg, [NAME])
+    outcome, deps = accessor_replacement_files(tmp_path, cfg, [NAME])
     assert outcome.path == "src/shop/_credmigrate_secrets.py"
+    assert deps.status == RewriteStatus.SKIPPED and "pip install 'boto3>=1.28.57'" in deps.reason
     for bad in ("secrets", "shop.secrets", "not-a-module"):
         (failed,) = accessor_replacement_files(tmp_path, Config(accessor_module=bad), [NAME])
         assert failed.status == RewriteStatus.FAILED and "secrets" in failed.reason
@@ -242,7 +247,7 @@ def test_accessor_placement_and_bad_names(tmp_path: Path) -> None:
 
 def test_root_accessor_in_a_src_layout_carries_a_note(tmp_path: Path) -> None:
     (tmp_path / "src" / "shop").mkdir(parents=True)
-    (outcome,) = accessor_replacement_files(tmp_path, Config(), [NAME])
+    outcome, _ = accessor_replacement_files(tmp_path, Config(), [NAME])
     assert outcome.status == RewriteStatus.REWRITTEN
     assert "sys.path" in outcome.reason and "accessor_module" in outcome.reason
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import click
 
 from credmigrate import __version__
-from credmigrate.cli import demo, migrate, rules, scan
+from credmigrate.cli import demo, env, migrate, rules, scan
 from credmigrate.cli.boundary import exit_code_for
 from credmigrate.errors import ExitCode
 
@@ -32,6 +32,7 @@ cli.add_command(scan.scan)
 cli.add_command(rules.rules)
 cli.add_command(migrate.migrate)
 cli.add_command(demo.demo)
+cli.add_command(env.env)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

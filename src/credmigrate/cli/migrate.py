@@ -81,6 +81,11 @@ def _hold_lock(root: Path, wait: float) -> None:
     help="Don't scan git history (no rotation list of history-only secrets).",
 )
 @click.option(
+    "--include-vendored",
+    is_flag=True,
+    help="Also migrate findings in vendored code (node_modules/, committed virtualenvs, minified JS, source maps).",
+)
+@click.option(
     "--group",
     type=click.Choice(["auto", "none"]),
     default="auto",
@@ -168,6 +173,7 @@ def migrate(
     plan_out: Path | None,
     plan_in: Path | None,
     no_history: bool,
+    include_vendored: bool,
     group: str,
     name_template: str | None,
     prefix: str | None,
@@ -245,6 +251,7 @@ def migrate(
             progress=not no_progress,
         ),
         history=not no_history,
+        include_vendored=include_vendored,
         saved_plan=plan_in,
         report_dir=report_dir,
         purge_dir=purge_file_dir,
@@ -253,7 +260,9 @@ def migrate(
     )
     if not dry_run:  # one run at a time, from the scan to the report
         _hold_lock(root, lock_wait)
-    scanned = collect_findings(root, config, req.history, progress=req.progress)
+    scanned = collect_findings(
+        root, config, req.history, progress=req.progress, include_vendored=req.include_vendored
+    )
     for note in scanned.notes:
         click.echo(f"credmigrate: note: {note}", err=True)
     plan = make_plan(req, scanned)
@@ -299,12 +308,21 @@ def _left_in_source(plan: Plan) -> int:
     if not plan.flagged:
         return int(ExitCode.CLEAN)
     by_path: dict[str, list[str]] = {}
+    steps: list[str] = []
     for f in plan.flagged:
-        by_path.setdefault(f.path, []).append(f.reason)
-    click.echo(
-        f"credmigrate: values left in the source of {len(by_path)} file(s), a human must act:",
-        err=True,
-    )
+        if f.fingerprints:
+            by_path.setdefault(f.path, []).append(f.reason)
+        else:  # no value here: a step such as adding boto3 where the code runs
+            steps.append(f"  {f.path}: {f.instruction}")
+    if by_path:
+        click.echo(
+            f"credmigrate: values left in the source of {len(by_path)} file(s), a human must act:",
+            err=True,
+        )
     for path, reasons in sorted(by_path.items()):
         click.echo(f"  {path}: {'; '.join(dict.fromkeys(reasons))}", err=True)
+    if steps:
+        click.echo("credmigrate: steps left for a human:", err=True)
+        for line in steps:
+            click.echo(line, err=True)
     return int(ExitCode.FINDINGS)

@@ -63,9 +63,45 @@ def plan_code_changes(
         outcomes = list(
             project.plan_rewrites(root, replacements(groups, names), config, progress=task)
         )
-    if any(o.status == RewriteStatus.REWRITTEN for o in outcomes):
-        outcomes += project.accessor_replacement_files(root, config, sorted(names.values()))
+    done = [o.path for o in outcomes if o.status == RewriteStatus.REWRITTEN and o.diff]
+    if done:
+        outcomes += project.accessor_replacement_files(root, config, sorted(names.values()), done)
     return outcomes, True
+
+
+def import_time_notes(outcomes: Sequence[RewriteOutcome], groups: Sequence[Group]) -> list[str]:
+    """Which rewritten modules ask Secrets Manager for a value as soon as they are imported.
+
+    A module-level or class-level binding is evaluated at import; a function default or a value
+    used inside a function is fetched on first use. An environment variable that was honoured
+    before (``os.environ.get("X", ...)``) still wins, and the store is not asked then.
+    """
+    by_fp = {f.fingerprint: f for g in groups for f in g.findings}
+    out: list[str] = []
+    for o in outcomes:
+        if o.status != RewriteStatus.REWRITTEN or not o.handled:
+            continue
+        eager: list[str] = []
+        env: list[str] = []
+        for fp in o.handled:
+            f = by_fp.get(fp)
+            b = f.binding if f is not None else None
+            if b is None or (b.scope and b.kind != "class_attr") or b.kind == "default":
+                continue
+            (env if b.kind == "env_fallback" else eager).append(b.name or b.target)
+        if eager:
+            out.append(
+                f"{o.path} fetches {', '.join(sorted(set(eager)))} from Secrets Manager when it is "
+                "imported, in every environment (tests and local runs too: set "
+                "CREDMIGRATE_SECRETS_FILE there, or point AWS_ENDPOINT_URL_SECRETS_MANAGER at a "
+                "local stand-in)"
+            )
+        if env:
+            out.append(
+                f"{o.path}: {', '.join(sorted(set(env)))} still come(s) from the environment "
+                "first; Secrets Manager is asked only where the variable is unset"
+            )
+    return out
 
 
 def write_code_changes(root: Path, outcomes: Sequence[RewriteOutcome]) -> None:

@@ -3,6 +3,11 @@
 One module's module-level values, one config class, one settings dict (``DATABASES``) and one
 service's key pair (AWS key id + secret, marked by :attr:`Finding.group`) each become one JSON
 secret: fewer secrets, lower cost, one fetch. ``mode="none"`` gives one plain secret per value.
+
+A value is stored once, however many files hold it: the first unit (in sorted order) that holds
+a value owns it, and every other location of the same value points at that member, so the same
+database password in fourteen files is one stored value, one rotation entry and one cost item.
+Values escaped inside a JSON string (``\\n`` in a service-account key) are stored unescaped.
 """
 
 from __future__ import annotations
@@ -10,13 +15,25 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from credmigrate.findings.model import Finding
 
 GROUP_MODES = ("auto", "none")
 _KEY_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def stored_value(f: Finding) -> str:
+    """The value to store for ``f``: a JSON file's escapes (``\\n``, ``\\u00e9``) decoded."""
+    if "\\" in f.secret and f.path.endswith((".json", ".ipynb")):
+        try:
+            decoded = json.loads(f'"{f.secret}"')
+        except ValueError:
+            return f.secret
+        if isinstance(decoded, str):
+            return decoded
+    return f.secret
 
 
 @dataclass(frozen=True)
@@ -28,7 +45,7 @@ class Member:
 
     @property
     def secret(self) -> str:
-        return self.findings[0].secret
+        return stored_value(self.findings[0])
 
 
 @dataclass(frozen=True)
@@ -56,10 +73,11 @@ def module_of(path: str) -> str:
     return path[:-3] if path.endswith(".py") else path
 
 
-def json_key(f: Finding) -> str:
+def json_key(f: Finding, setting: str = "") -> str:
+    """The JSON key for ``f``: its binding's name, else the setting its line names, else the rule."""
     b = f.binding
     if b is None:
-        raw = f.rule_id
+        raw = setting or f.rule_id
     elif b.kind == "dict_key" and "." in b.target:
         raw = b.target.split(".", 1)[1]
     else:
@@ -97,14 +115,16 @@ def _pair_units(findings: Sequence[Finding]) -> dict[str, str]:
     return units
 
 
-def _members(findings: Iterable[Finding], plain: bool) -> tuple[Member, ...]:
+def _members(
+    findings: Iterable[Finding], plain: bool, settings: Mapping[str, str]
+) -> tuple[Member, ...]:
     by_value: dict[str, list[Finding]] = {}
     for f in findings:
-        by_value.setdefault(f.secret, []).append(f)
+        by_value.setdefault(stored_value(f), []).append(f)
     members: list[Member] = []
     used: set[str] = set()
     for fs in by_value.values():
-        base = json_key(fs[0])
+        base = json_key(fs[0], settings.get(fs[0].fingerprint, ""))
         key, n = base, 1
         while key in used:
             n += 1
@@ -114,17 +134,37 @@ def _members(findings: Iterable[Finding], plain: bool) -> tuple[Member, ...]:
     return tuple(members)
 
 
-def group_findings(findings: Sequence[Finding], mode: str = "auto") -> list[Group]:
-    """Group live findings into secrets, deterministically (sorted by source position)."""
+def _one_owner_per_value(units: Mapping[str, list[Finding]]) -> dict[str, list[Finding]]:
+    """Move every finding to the first unit (sorted) that holds its value; drop emptied units."""
+    owner: dict[str, str] = {}
+    for unit in sorted(units):
+        for f in units[unit]:
+            owner.setdefault(stored_value(f), unit)
+    merged: dict[str, list[Finding]] = {}
+    for unit in sorted(units):
+        for f in units[unit]:
+            merged.setdefault(owner[stored_value(f)], []).append(f)
+    return merged
+
+
+def group_findings(
+    findings: Sequence[Finding], mode: str = "auto", settings: Mapping[str, str] | None = None
+) -> list[Group]:
+    """Group live findings into secrets, deterministically (sorted by source position).
+
+    ``settings`` maps a fingerprint to the setting its line names (``SECRET_KEY`` in a YAML or
+    .env line), used as the JSON key where the finding has no Python binding.
+    """
+    names = settings or {}
     ordered = sorted(findings, key=lambda f: f.sort_key())
     pairs = _pair_units(ordered)
     units: dict[str, list[Finding]] = {}
     for f in ordered:
         units.setdefault(_unit(f, module_of(f.path), pairs), []).append(f)
     groups: list[Group] = []
-    for unit, fs in sorted(units.items()):
+    for unit, fs in sorted(_one_owner_per_value(units).items()):
         if mode == "none":
-            for m in _members(fs, plain=False):
+            for m in _members(fs, plain=False, settings=names):
                 assert m.key is not None
                 groups.append(
                     Group(
@@ -136,6 +176,6 @@ def group_findings(findings: Sequence[Finding], mode: str = "auto") -> list[Grou
                 )
         else:
             groups.append(
-                Group(key=unit, module=unit, path=fs[0].path, members=_members(fs, False))
+                Group(key=unit, module=unit, path=fs[0].path, members=_members(fs, False, names))
             )
     return groups

@@ -31,6 +31,7 @@ class MigrateRequest:
     store: StoreSettings = field(default_factory=StoreSettings)
     apply: ApplyOptions = field(default_factory=ApplyOptions)
     history: bool = True
+    include_vendored: bool = False  # node_modules/, committed virtualenvs, minified JS, maps
     saved_plan: Path | None = None
     report_dir: Path | None = None
     purge_dir: Path | None = None
@@ -55,9 +56,17 @@ class Outcome:
 
 
 def collect_findings(
-    root: Path, config: Config, history: bool, *, progress: bool = False
+    root: Path,
+    config: Config,
+    history: bool,
+    *,
+    progress: bool = False,
+    include_vendored: bool = False,
 ) -> Scanned:
-    """Live findings from the working tree, plus history-only ones from git history."""
+    """Live findings from the working tree, plus history-only ones from git history.
+
+    Findings in vendored code are left out (with a note) unless ``include_vendored``.
+    """
     from credmigrate.sources.worktree import scan_worktree
 
     tree = scan_worktree([root], config)
@@ -85,7 +94,25 @@ def collect_findings(
         findings = list(kept)
         if suppressed:
             notes.append(f"{suppressed} finding(s) accepted in the baseline are not migrated")
+    if not include_vendored:
+        findings, note = _drop_vendored(root, findings)
+        notes.extend(note)
     return Scanned(findings, notes)
+
+
+def _drop_vendored(root: Path, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
+    from credmigrate.migrate.vendored import split_vendored
+
+    vendored, reasons = split_vendored(root, sorted({f.path for f in findings}))
+    if not vendored:
+        return findings, []
+    kept = [f for f in findings if f.path not in vendored]
+    why = ", ".join(f"{why} ({n} file(s))" for why, n in sorted(reasons.items()))
+    note = (
+        f"{len(findings) - len(kept)} finding(s) in vendored code skipped: {why}; "
+        "pass --include-vendored to migrate them too"
+    )
+    return kept, [note]
 
 
 def _in_git(root: Path) -> bool:
@@ -120,6 +147,7 @@ def make_plan(req: MigrateRequest, scanned: Scanned) -> Plan:
     plan = build_plan(
         scanned.findings, req.config, req.root.name, options, root=req.root, progress=req.progress
     )
+    plan = replace(plan, notes=plan.notes + tuple(_bytecode_notes(req.root, scanned.findings)))
     if saved is not None and (
         saved.secrets != plan.secrets
         or saved.source_digest != plan.source_digest
@@ -130,6 +158,16 @@ def make_plan(req: MigrateRequest, scanned: Scanned) -> Plan:
             "differ); review a new plan (--plan-out) before applying"
         )
     return plan
+
+
+def _bytecode_notes(root: Path, findings: Sequence[Finding]) -> list[str]:
+    from credmigrate.migrate.vendored import bytecode_holding, bytecode_note, tracked_bytecode
+
+    live = [f.secret for f in findings if f.status != Status.HISTORY_ONLY]
+    if not live:
+        return []
+    hits = bytecode_holding(root, live, tracked_bytecode(root))
+    return [bytecode_note(hits)] if hits else []
 
 
 def save_plan(plan: Plan, path: Path) -> None:

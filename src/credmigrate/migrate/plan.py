@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,12 @@ from credmigrate.detect import testcode
 from credmigrate.errors import BadInputError, UsageError
 from credmigrate.findings.fingerprint import secret_hash
 from credmigrate.findings.model import Finding, RewriteOutcome, RewriteStatus, Status
-from credmigrate.migrate.code_changes import Flagged, flagged_from, plan_code_changes
+from credmigrate.migrate.code_changes import (
+    Flagged,
+    flagged_from,
+    import_time_notes,
+    plan_code_changes,
+)
 from credmigrate.migrate.cost import CostEstimate, estimate
 from credmigrate.migrate.grouping import GROUP_MODES, Group, group_findings
 from credmigrate.migrate.naming import assign_names, check_template, sanitize
@@ -91,6 +97,9 @@ class Plan:
     values: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     outcomes: tuple[RewriteOutcome, ...] = field(default=(), repr=False, compare=False)
     rewrite_available: bool = field(default=True, compare=False)
+    # What a human must know before applying (skipped values, modules that fetch at import,
+    # committed bytecode, dependency steps). Recomputed from the source, never serialised.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def names(self) -> list[str]:
@@ -233,6 +242,69 @@ def _test_flags(in_tests: Sequence[Finding]) -> tuple[Flagged, ...]:
     )
 
 
+_SCHEME_ONLY = frozenset({"bearer", "basic", "token", "digest", "bot", "apikey", "api-key", "jwt"})
+_SETTING = re.compile(
+    r"""^\s*(?:#\s*)?(?:-\s*)?(?:export\s+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]"""
+)
+
+
+def is_scheme_only(value: str) -> bool:
+    """``'Bearer '``, ``'Basic'``, ``'token:'``: an auth scheme with no credential after it."""
+    return value.strip().rstrip(":").lower() in _SCHEME_ONLY or not value.strip()
+
+
+def setting_names(root: Path | None, findings: Sequence[Finding]) -> dict[str, str]:
+    """Fingerprint -> the setting a line names (``SECRET_KEY: ...``, ``- PW=...``, ``# K = ...``).
+
+    Used for findings without a Python binding: config files, and a value whose first place in a
+    Python file is a commented-out assignment.
+    """
+    out: dict[str, str] = {}
+    if root is None:
+        return out
+    lines: dict[str, list[str]] = {}
+    for f in findings:
+        if f.binding is not None:  # Python with a binding: its name is the key already
+            continue
+        if f.path not in lines:
+            try:
+                text = (root / f.path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            lines[f.path] = text.splitlines()
+        got = lines[f.path]
+        if 0 < f.line <= len(got):
+            line = got[f.line - 1]
+            m = _SETTING.match(line[: max(0, f.span.column - 1)]) or _SETTING.match(line)
+            if m:
+                out[f.fingerprint] = m.group(1)
+    return out
+
+
+def _rotation(findings: Sequence[Finding], live_values: set[str]) -> tuple[RotationItem, ...]:
+    """History-only values, one entry per distinct value (its first location, then the rest)."""
+    seen: dict[str, list[Finding]] = {}
+    for f in sorted(findings, key=lambda f: f.sort_key()):
+        history_only = f.status == Status.HISTORY_ONLY and f.secret not in live_values
+        if history_only and not is_scheme_only(f.secret):
+            seen.setdefault(f.secret, []).append(f)
+    out: list[RotationItem] = []
+    for fs in seen.values():
+        f = fs[0]
+        where = [f"{x.path}:{x.line}" for x in fs]
+        out.append(
+            RotationItem(
+                fingerprint=f.fingerprint,
+                rule_id=f.rule_id,
+                location="; ".join(dict.fromkeys(where)),
+                redacted=f.redacted,
+                status=str(Status.HISTORY_ONLY),
+                commit=f.commit.sha if f.commit else "",
+            )
+        )
+    return tuple(out)
+
+
 def build_plan(
     findings: Sequence[Finding],
     config: Config,
@@ -252,10 +324,19 @@ def build_plan(
         raise UsageError(f"--group must be one of: {', '.join(GROUP_MODES)}")
     template = options.name_template or config.name_template
     check_template(template)
+    notes: list[str] = []
     live = [f for f in findings if f.status != Status.HISTORY_ONLY]
+    bare = [f for f in live if is_scheme_only(f.secret)]
+    if bare:
+        where = ", ".join(f"{f.path}:{f.line}" for f in bare[:5])
+        notes.append(
+            f"{len(bare)} value(s) are an auth scheme with no credential (e.g. 'Bearer '): "
+            f"not migrated, not on the rotation list ({where})"
+        )
+        live = [f for f in live if not is_scheme_only(f.secret)]
     live_values = {f.secret for f in live}  # a value also live elsewhere is migrated, not listed
     live, in_tests = _split_test_code(live, options.include_tests)
-    groups = group_findings(live, options.group)
+    groups = group_findings(live, options.group, setting_names(root, live))
     repo = sanitize(repo_name) or "repo"
     prefix = options.prefix if options.prefix is not None else config.prefix
     names = assign_names(
@@ -277,19 +358,19 @@ def build_plan(
     )
     secrets = tuple(_secret_plan(g, names[g.key], repo_name, options, config) for g in groups)
     values = {names[g.key]: g.value() for g in groups}
-    rotation = tuple(
-        RotationItem(
-            fingerprint=f.fingerprint,
-            rule_id=f.rule_id,
-            location=f"{f.path}:{f.line}",
-            redacted=f.redacted,
-            status=str(Status.HISTORY_ONLY),
-            commit=f.commit.sha if f.commit else "",
-        )
-        for f in sorted(findings, key=lambda f: f.sort_key())
-        if f.status == Status.HISTORY_ONLY and f.secret not in live_values
-    )
+    rotation = _rotation(findings, live_values)
     outcomes, available = plan_code_changes(root, groups, names, config, progress=progress)
+    notes.extend(  # the generated accessor(s): where, and which files import them from there
+        f"{o.path} (generated): {o.reason}"
+        for o in outcomes
+        if o.status == RewriteStatus.REWRITTEN and o.reason and o.diff.startswith("--- /dev/null")
+    )
+    notes.extend(
+        f"{o.path}: {o.reason}"
+        for o in outcomes
+        if o.status == RewriteStatus.REWRITTEN and "environment override" in o.reason
+    )
+    notes.extend(import_time_notes(outcomes, groups))
     flagged = flagged_from(outcomes, groups, names, available) + _test_flags(in_tests)
     rewrite_paths = tuple(
         sorted(o.path for o in outcomes if o.status == RewriteStatus.REWRITTEN and o.diff)
@@ -306,4 +387,5 @@ def build_plan(
         values=values,
         outcomes=tuple(outcomes),
         rewrite_available=available,
+        notes=tuple(notes),
     )

@@ -89,6 +89,11 @@ def render_plan(plan: Plan, *, show_secrets: bool = False) -> str:
         for f in plan.flagged:
             add(f"  {f.path}: {f.reason}")
             add(f"      -> {f.instruction}")
+    if plan.notes:
+        add("")
+        add(f"Before you apply, note: {len(plan.notes)}")
+        for note in plan.notes:
+            add(f"  - {note}")
     if plan.rotation:
         add("")
         add(f"Rotate (only in git history, not migrated): {len(plan.rotation)}")

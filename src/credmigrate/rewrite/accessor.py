@@ -8,6 +8,9 @@ runtime). :func:`render_accessor` fills in whether the project declares
 from __future__ import annotations
 
 MIN_BOTO3 = "boto3>=1.28.57"  # first release reading AWS_ENDPOINT_URL_<SERVICE> variables
+MIN_BOTO3_PY36 = "boto3>=1.20.0"  # for Python 3.6 projects: pip picks the last 3.6 release
+ACCESSOR_MIN_PYTHON = (3, 6)  # the oldest Python the generated module parses and runs on
+DEFAULT_ACCESSOR = "_credmigrate_secrets"
 OVERRIDE_FILE_ENV = "CREDMIGRATE_SECRETS_FILE"
 OVERRIDE_PREFIX_ENV = "CREDMIGRATE_SECRET_"
 
@@ -24,7 +27,8 @@ Needs only the standard library and boto3; credmigrate is not needed at runtime.
   values, e.g. after a rotation. When the project depends on ``aws-secretsmanager-caching`` and
   it is importable, its SecretCache is used instead (it refreshes values every hour).
 - Standard AWS configuration: the usual credential chain, AWS_PROFILE, AWS_REGION, and
-  AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL (boto3 >= 1.28.57 reads them itself).
+  AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL (read here too, for older boto3).
+- Runs on Python 3.6 and later.
 - JSON secrets: ``get_secret(name, key)`` returns one key of a JSON object secret; without a
   key the whole secret string is returned.
 - Failures raise SecretUnavailableError (a RuntimeError) naming the secret and the likely cause.
@@ -40,8 +44,6 @@ One secret can also be set in the environment: CREDMIGRATE_SECRET_<NAME>, where 
 secret name upper-cased with every character outside A-Z and 0-9 replaced by "_", and the value is
 the secret string (a JSON object for key/value secrets). It wins over the file and over AWS.
 """
-
-from __future__ import annotations
 
 import json
 import os
@@ -156,7 +158,10 @@ def _boto3_client() -> Any:
                 import boto3
             except ImportError:
                 raise RuntimeError("boto3 is not installed: add it to the project's dependencies") from None
-            _client = boto3.session.Session().client("secretsmanager")
+            endpoint = os.environ.get("AWS_ENDPOINT_URL_SECRETS_MANAGER") or os.environ.get(
+                "AWS_ENDPOINT_URL"
+            )
+            _client = boto3.session.Session().client("secretsmanager", endpoint_url=endpoint or None)
             _client_pid = os.getpid()
         return _client
 

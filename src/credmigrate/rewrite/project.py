@@ -19,13 +19,16 @@ import tokenize
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from credmigrate.config import Config
 from credmigrate.errors import BadInputError
-from credmigrate.findings.model import Replacement, RewriteOutcome, RewriteStatus, Status
-from credmigrate.rewrite import deps
-from credmigrate.rewrite.accessor import render_accessor
+from credmigrate.findings.model import Replacement, RewriteOutcome, RewriteStatus, Span, Status
+from credmigrate.rewrite import deps, wrap
+from credmigrate.rewrite.accessor import ACCESSOR_MIN_PYTHON, DEFAULT_ACCESSOR, render_accessor
+from credmigrate.rewrite.deps import floor_source, python_floor
+from credmigrate.rewrite.env_override import keep_env_overrides
 from credmigrate.rewrite.text import is_test_path, unified_diff
 from credmigrate.sources.progress import NO_TASK
 from credmigrate.sources.progress import Task as ProgressTask
@@ -33,7 +36,7 @@ from credmigrate.sources.progress import Task as ProgressTask
 PARALLEL_MIN_FILES = 8
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
-Task = tuple[str, str, tuple[Replacement, ...], str]
+Task = tuple[str, str, tuple[Replacement, ...], str, int | None]
 
 
 def _call(rep: Replacement) -> str:
@@ -52,6 +55,43 @@ def _flag(path: str, reps: Sequence[Replacement], why: str, todo: str) -> Rewrit
     return RewriteOutcome(path, RewriteStatus.SKIPPED, reason=why, needs_human=human)
 
 
+def env_var_name(raw: str) -> str:
+    """A shell variable name for a JSON key or the last part of a secret name."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", raw).upper().strip("_") or "SECRET"
+    return name if not name[0].isdigit() else f"_{name}"
+
+
+def env_var_for(rep: Replacement) -> str:
+    """The environment variable a non-Python file should read the value from."""
+    return env_var_name(rep.json_key or rep.secret_name.rsplit("/", 1)[-1])
+
+
+def _inject(path: str, reps: Sequence[Replacement]) -> RewriteOutcome:
+    """Config files can't call Python: the value comes in through the environment instead."""
+    human = []
+    for r in reps:
+        what = (
+            f"key '{r.json_key}' of secret '{r.secret_name}'"
+            if r.json_key
+            else f"secret '{r.secret_name}'"
+        )
+        var = env_var_for(r)
+        value_from = f"<secret ARN>:{r.json_key}::" if r.json_key else "<secret ARN>"
+        human.append(
+            (
+                r.finding.fingerprint,
+                f"{path}:{r.finding.span.line}: remove the value and read ${{{var}}} from the "
+                f"environment, filled from {what}: ECS task definition "
+                f'`"secrets": [{{"name": "{var}", "valueFrom": "{value_from}"}}]`; Kubernetes '
+                f"an ExternalSecret (or a Secret synced from it) as env {var}; docker compose "
+                f'and local shells `eval "$(credmigrate env)"` first',
+            )
+        )
+    return RewriteOutcome(
+        path, RewriteStatus.SKIPPED, reason="not Python source", needs_human=tuple(human)
+    )
+
+
 def _decode(data: bytes) -> str:
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode("utf-8" if encoding == "utf-8-sig" else encoding)  # keep a BOM as U+FEFF
@@ -66,11 +106,164 @@ def _encoding_of(source: str) -> str:
     return "utf-8" if encoding == "utf-8-sig" else encoding
 
 
+_TEST_FILES = frozenset({"tests.py", "testing.py", "settings_test.py", "test.py", "conftest.py"})
+_TEST_CLASS = re.compile(r"(?i)(?:^test|testing|test$|^ci$|^ci[A-Z_])")
+
+
+def is_test_config(path: str, rep: Replacement) -> bool:
+    """A test configuration: ``tests.py``, ``settings/test.py``, ``class TestConfig(Config)``."""
+    if PurePosixPath(path).name in _TEST_FILES:
+        return True
+    b = rep.finding.binding
+    if b is None or not b.scope:
+        return False
+    return any(_TEST_CLASS.search(part) for part in b.scope.split("."))
+
+
+def import_root(root: Path, path: str) -> tuple[PurePosixPath, tuple[str, ...]]:
+    """(the folder that must be on sys.path to import ``path``, the package parts below it).
+
+    Walks up from the file while folders hold ``__init__.py``: ``app/api/x.py`` in packages
+    ``app`` and ``app.api`` gives ``(".", ("app", "api"))``; a script gives ``(its folder, ())``.
+    """
+    parts = PurePosixPath(path).parts[:-1]
+    d = len(parts)
+    while d > 0 and (root.joinpath(*parts[:d]) / "__init__.py").is_file():
+        d -= 1
+    return PurePosixPath(*parts[:d]) if d else PurePosixPath("."), tuple(parts[d:])
+
+
+def accessor_for(root: Path, path: str, config: Config) -> tuple[str, str]:
+    """(module name to import, accessor file path) for a rewritten file at ``path``.
+
+    With the default ``accessor_module`` the accessor goes where the file is actually imported
+    from: inside its top-level package (``pkg._credmigrate_secrets``) when it is in one, else in
+    the file's own folder (a script run from there, a sub-application with its own build
+    context). A configured dotted name is used as given, for every file.
+    """
+    module = config.accessor_module
+    if module != DEFAULT_ACCESSOR or "." in module:
+        return module, str(accessor_path(root, module))
+    base, pkg = import_root(root, path)
+    if pkg and all(p.isidentifier() for p in pkg):
+        return f"{pkg[0]}.{module}", str(base / pkg[0] / f"{module}.py")
+    return module, str(base / f"{module}.py")
+
+
+def _scrub_comments(
+    out: RewriteOutcome, source: str, reps: Sequence[Replacement]
+) -> RewriteOutcome:
+    """A commented-out copy of a migrated value loses the value: a comment runs nothing.
+
+    ``# SECRET_KEY = '...'`` above the live line kept the key in the file after the live line was
+    rewritten; the comment now says where the value went instead of holding it.
+    """
+    if out.status not in (RewriteStatus.REWRITTEN, RewriteStatus.SKIPPED, RewriteStatus.UNCHANGED):
+        return out
+    base = out.new_source or source
+    lines = base.splitlines(keepends=True)
+    scrubbed: set[str] = set()
+    for i, line in enumerate(lines):
+        if not line.lstrip().startswith("#"):
+            continue
+        for r in reps:
+            secret = r.finding.secret
+            if len(secret) >= 8 and secret in line:
+                where = r.secret_name + (f" {r.json_key}" if r.json_key else "")
+                line = line.replace(secret, f"<moved to Secrets Manager: {where}>")
+                scrubbed.add(r.finding.fingerprint)
+        lines[i] = line
+    if not scrubbed:
+        return out
+    new = "".join(lines)
+    comment_lines = {
+        r.finding.span.line
+        for r in reps
+        if 0 < r.finding.span.line <= len(source.splitlines())
+        and source.splitlines()[r.finding.span.line - 1].lstrip().startswith("#")
+    }
+    human = tuple(
+        (fp, t)
+        for fp, t in out.needs_human
+        if not (fp in scrubbed and _line_of(t) in comment_lines)
+    )
+    handled = tuple(dict.fromkeys((*out.handled, *scrubbed)))
+    diff = unified_diff(out.path, source, new, [r.finding.secret for r in reps])
+    reason = out.reason if human else ""
+    return replace(
+        out,
+        status=RewriteStatus.REWRITTEN,
+        new_source=new,
+        diff=diff,
+        reason=reason,
+        handled=handled,
+        needs_human=human,
+    )
+
+
+def _line_of(instruction: str) -> int:
+    head = instruction.split(":", 2)
+    return int(head[1]) if len(head) > 2 and head[1].isdigit() else 0
+
+
+def other_occurrences(source: str, reps: Sequence[Replacement]) -> list[Replacement]:
+    """Replacements for string literals holding a value again that the scan reported once.
+
+    The scanner reports a value once per file (its first place, which may be a commented-out
+    copy); every other string literal in the file holding the same value must be rewritten too,
+    or the value stays in live code that the report calls migrated.
+    """
+    import ast
+
+    text = source.lstrip("\ufeff")
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    lines = text.splitlines()
+    taken = {(r.finding.span.line, r.finding.secret) for r in reps}
+    first: dict[str, Replacement] = {}
+    for r in reps:
+        first.setdefault(r.finding.secret, r)
+    out: list[Replacement] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        if node.lineno != getattr(node, "end_lineno", node.lineno):
+            continue  # a multi-line literal: its column arithmetic is the scanner's job
+        line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+        start = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace"))
+        for secret, rep in first.items():
+            # a short value (a 4-digit password) only where a literal is exactly that value
+            held = secret in node.value if len(secret) >= 8 else node.value == secret
+            if not secret or not held or (node.lineno, secret) in taken:
+                continue
+            at = line.find(secret, start)
+            if at < 0:
+                continue  # escaped in the source: leave it to the scanner
+            span = Span(node.lineno, at + 1, node.lineno, at + 1 + len(secret))
+            out.append(replace(rep, finding=replace(rep.finding, span=span, binding=None)))
+            taken.add((node.lineno, secret))
+    return out
+
+
 def _work(task: Task) -> RewriteOutcome:
     from credmigrate.rewrite.codemod import rewrite_source  # libcst only in the worker
 
-    path, source, reps, accessor = task
-    return rewrite_source(path, source, reps, accessor)
+    path, source, reps, accessor, limit = task
+    out = _scrub_comments(rewrite_source(path, source, reps, accessor), source, reps)
+    if out.status != RewriteStatus.REWRITTEN:
+        return out
+    fitted, kept = keep_env_overrides(out.new_source)
+    if limit is not None:
+        fitted = wrap.fit(source, fitted, limit)
+    if fitted == out.new_source:
+        return out
+    if kept:
+        note = f"later environment override(s) still win: {', '.join(kept)}"
+        out = replace(out, reason="; ".join(filter(None, (out.reason, note))))
+    diff = unified_diff(path, source, fitted, [r.finding.secret for r in reps])
+    return replace(out, new_source=fitted, diff=diff)
 
 
 def plan_rewrites(
@@ -90,15 +283,36 @@ def plan_rewrites(
         if rep.finding.status == Status.HISTORY_ONLY:
             continue  # not in the tree: nothing to rewrite, it goes on the rotation list
         by_path.setdefault(rep.finding.path, []).append(rep)
-    accessor = config.accessor_module
     outcomes: list[RewriteOutcome] = []
     tasks: list[Task] = []
     for path, reps in sorted(by_path.items()):
         reps.sort(key=lambda r: r.finding.sort_key())
         if not path.endswith((".py", ".pyw")):
+            outcomes.append(_inject(path, reps))
+            continue
+        tests = [r for r in reps if is_test_config(path, r)]
+        if tests and not is_test_path(path):
             outcomes.append(
                 _flag(
-                    path, reps, "not Python source", "delete the value here and read {call} instead"
+                    path,
+                    tests,
+                    "a test configuration is not rewritten (tests must run without AWS)",
+                    "keep an obviously fake value here, or read {call} only where it must be real",
+                )
+            )
+            reps = [r for r in reps if r not in tests]
+            if not reps:
+                continue
+        floor = python_floor(root, path)
+        if floor is not None and floor < ACCESSOR_MIN_PYTHON:
+            outcomes.append(
+                _flag(
+                    path,
+                    reps,
+                    f"the project declares Python {floor[0]}.{floor[1]} ({floor_source(root, path)})"
+                    f" and the generated accessor needs Python "
+                    f"{ACCESSOR_MIN_PYTHON[0]}.{ACCESSOR_MIN_PYTHON[1]}+: not rewritten",
+                    "replace the literal with your own runtime lookup of {call}",
                 )
             )
             continue
@@ -119,7 +333,9 @@ def plan_rewrites(
                 RewriteOutcome(path, RewriteStatus.FAILED, reason=f"cannot read: {exc}")
             )
             continue
-        tasks.append((path, source, tuple(reps), accessor))
+        accessor = accessor_for(root, path, config)[0]
+        reps = [*reps, *other_occurrences(source, reps)]
+        tasks.append((path, source, tuple(reps), accessor, wrap.line_length(root, path)))
     progress.grow(len(tasks))
     outcomes.extend(_run(tasks, jobs or config.jobs or os.cpu_count() or 1, progress))
     return sorted(outcomes, key=lambda o: o.path)
@@ -164,37 +380,52 @@ def accessor_path(root: Path, module: str) -> PurePosixPath:
 
 
 def accessor_replacement_files(
-    root: Path, config: Config, secret_names: Sequence[str]
+    root: Path, config: Config, secret_names: Sequence[str], rewritten: Sequence[str] = ()
 ) -> list[RewriteOutcome]:
-    """The generated accessor module and boto3 dependency edits, as reviewable outcomes."""
+    """The generated accessor module(s) and boto3 dependency edits, as reviewable outcomes.
+
+    One accessor per place the rewritten files import it from (see :func:`accessor_for`); one
+    dependency step per project folder that holds them, each saying what to add where.
+    """
     if not secret_names:
         return []
     module = config.accessor_module
     if not _MODULE.match(module) or module.split(".")[-1] in {"secrets", "boto3", "os", "json"}:
         reason = f"invalid accessor module name {module!r} (and never 'secrets', which shadows the stdlib)"
         return [RewriteOutcome(module, RewriteStatus.FAILED, reason=reason)]
-    rel = str(accessor_path(root, module))
+    users: dict[tuple[str, str], list[str]] = {}
+    for path in rewritten or ["x.py"]:
+        users.setdefault(accessor_for(root, path, config), []).append(path)
     out: list[RewriteOutcome] = []
-    target = root / rel
-    if target.exists():
-        out.append(RewriteOutcome(rel, RewriteStatus.UNCHANGED, reason="accessor exists; kept"))
-    else:
-        caching = "aws-secretsmanager-caching" in deps.declared(root)
-        text = render_accessor(module, use_caching_library=caching)
+    folders: dict[str, list[str]] = {}
+    for (name, rel), paths in sorted(users.items(), key=lambda kv: kv[0][1]):
+        folder = deps.project_dir(root, rel)
+        folders.setdefault(folder, []).extend(paths)
+        served = ", ".join(paths[:6]) + (" ..." if len(paths) > 6 else "")
+        target = root / rel
+        if target.exists():
+            out.append(RewriteOutcome(rel, RewriteStatus.UNCHANGED, reason="accessor exists; kept"))
+            continue
+        caching = "aws-secretsmanager-caching" in deps.declared(root / folder)
+        text = render_accessor(name, use_caching_library=caching)
         diff = unified_diff(rel, "", text, new_file=True)
-        note = ""
-        if "." not in module and (root / "src").is_dir():
-            note = (
-                f"{rel} sits at the repository root: the app must run with the root on sys.path; "
-                "for an installed src/ package set accessor_module = '<package>._credmigrate_secrets'"
+        note = f"imported as `from {name} import get_secret` by {served}"
+        if "." not in name and (root / "src").is_dir() and rel == f"{module}.py":
+            note += (
+                f"; {rel} sits at the repository root: the app must run with the root on "
+                "sys.path; for an installed src/ package set accessor_module = "
+                "'<package>._credmigrate_secrets'"
             )
         out.append(RewriteOutcome(rel, RewriteStatus.REWRITTEN, text, diff, note))
-    for edit in deps.boto3_edits(root):
-        if edit.note:
-            out.append(RewriteOutcome(edit.path, RewriteStatus.SKIPPED, reason=edit.note))
-        elif edit.new != edit.old:
-            diff = unified_diff(edit.path, edit.old, edit.new)
-            out.append(RewriteOutcome(edit.path, RewriteStatus.REWRITTEN, edit.new, diff))
+    for folder in sorted(folders):
+        floor = deps.python_floor_of(root / folder)
+        spec = deps.boto3_spec(floor[0] if floor else None)
+        for edit in deps.boto3_edits(root, folder, spec):
+            if edit.note:
+                out.append(RewriteOutcome(edit.path, RewriteStatus.SKIPPED, reason=edit.note))
+            elif edit.new != edit.old:
+                diff = unified_diff(edit.path, edit.old, edit.new)
+                out.append(RewriteOutcome(edit.path, RewriteStatus.REWRITTEN, edit.new, diff))
     return out
 
 
