@@ -213,8 +213,11 @@ def _scorer(corpus: Path) -> ModuleType:
 
 
 def _unpacked(corpus: Path) -> Path:
-    """The corpus tree, unpacked once into bench/.cache (outside any git work tree's index)."""
-    dest = repos.CACHE / "creddata-dev"
+    """The corpus tree, unpacked once into the temporary directory: outside any git work tree, as
+    the corpus asks (its values look like credentials to scanners and push protection)."""
+    import tempfile
+
+    dest = Path(tempfile.gettempdir()) / "credmigrate-bench-creddata-dev"
     stamp = dest / ".source"
     source = f"{corpus.resolve()} {(corpus / 'corpus.tar.gz').stat().st_mtime_ns}"
     if not (stamp.is_file() and stamp.read_text() == source):

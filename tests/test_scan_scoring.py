@@ -74,7 +74,7 @@ def test_basic_values_that_are_not_base64_of_user_password_are_not_findings() ->
 
 @pytest.mark.parametrize(
     "value",
-    ["2222222222-bob", "1234567890abcdefghijkl", "[a-f0-9]{32}", "a1b2c3d4...", "pass%20pass"],
+    ["3333333333-alice", "1234567890abcdefghijkl", "[a-f0-9]{32}", "x9y8z7w6...", "pass%20pass"],
 )
 def test_made_up_shapes_are_not_secrets(value: str) -> None:
     assert _secrets("config/app.yml", f"  api_token: {value}\n") == []
@@ -83,10 +83,10 @@ def test_made_up_shapes_are_not_secrets(value: str) -> None:
 
 
 def test_a_password_equal_to_the_user_name_is_a_local_default() -> None:
-    line = 'DSN="host=db user=gorm password=gorm dbname=gorm"\n'
+    line = 'DSN="host=db user=app password=app dbname=app"\n'
     assert _secrets("ci/.travis.yml", line) == []
     control = fakes.password("dsn")
-    assert _secrets("ci/.travis.yml", line.replace("password=gorm", f"password={control}")) == [
+    assert _secrets("ci/.travis.yml", line.replace("password=app", f"password={control}")) == [
         control
     ]
 

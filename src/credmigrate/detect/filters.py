@@ -419,7 +419,7 @@ def name_reason(name: str, value: str) -> str | None:
         return "value repeats the name"
     words = [w for w in re.split(r"[^a-z]+", value.lower()) if len(w) >= 3]
     if words and all(w in parts for w in words):
-        return "value made of the name's words"  # ETCD_CLUSTER_TOKEN=k8s_etcd
+        return "value made of the name's words"  # ETCD_CLUSTER_TOKEN=etcd_cluster
     if n.lower() == "key" and len(value) < 16:
         return "bare 'key' with a short value"
     if n.lower() in {"key", "token", "secret", "auth", "pass"} and any(c.isspace() for c in value):
@@ -468,7 +468,7 @@ _USER_FIELD = re.compile(
 
 
 def same_as_user(value: str, line: str) -> bool:
-    """A password equal to the user name on the same line (``user=gorm password=gorm``,
+    """A password equal to the user name on the same line (``user=app password=app``,
     ``postgres:postgres``) is a local default, not a credential worth reporting."""
     v = value.strip()
     return any(m.group(1) == v for m in _USER_FIELD.finditer(line))
