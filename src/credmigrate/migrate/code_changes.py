@@ -69,6 +69,16 @@ def plan_code_changes(
     return outcomes, True
 
 
+def step_notes(outcomes: Sequence[RewriteOutcome], groups: Sequence[Group]) -> list[str]:
+    """Steps left for a human that hold no value: what to add where (boto3, a lock update)."""
+    paths = {f.path for g in groups for f in g.findings}
+    return [
+        f"{o.path}: {o.reason}"
+        for o in outcomes
+        if o.status == RewriteStatus.SKIPPED and not o.needs_human and o.path not in paths
+    ]
+
+
 def import_time_notes(outcomes: Sequence[RewriteOutcome], groups: Sequence[Group]) -> list[str]:
     """Which rewritten modules ask Secrets Manager for a value as soon as they are imported.
 
@@ -143,6 +153,8 @@ def flagged_from(
             out.append(Flagged(o.path, o.reason or "not rewritten", instruction, (fp,)))
         if o.status in (RewriteStatus.SKIPPED, RewriteStatus.FAILED) and not o.needs_human:
             fps = tuple(sorted(fp for fp, (_, _, f) in by_fp.items() if f.path == o.path))
+            if not fps and o.status == RewriteStatus.SKIPPED:
+                continue  # a step, not a value left in place: see step_notes
             handled.update(fps)
             out.append(Flagged(o.path, str(o.status), o.reason, fps))
     for fp, (g, m, f) in sorted(by_fp.items(), key=lambda kv: kv[1][2].sort_key()):

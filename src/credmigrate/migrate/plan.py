@@ -27,6 +27,7 @@ from credmigrate.migrate.code_changes import (
     flagged_from,
     import_time_notes,
     plan_code_changes,
+    step_notes,
 )
 from credmigrate.migrate.cost import CostEstimate, estimate
 from credmigrate.migrate.grouping import GROUP_MODES, Group, group_findings
@@ -370,6 +371,7 @@ def build_plan(
         for o in outcomes
         if o.status == RewriteStatus.REWRITTEN and "environment override" in o.reason
     )
+    notes.extend(step_notes(outcomes, groups))
     notes.extend(import_time_notes(outcomes, groups))
     flagged = flagged_from(outcomes, groups, names, available) + _test_flags(in_tests)
     rewrite_paths = tuple(

@@ -55,6 +55,7 @@ def build_report(plan: Plan, result: ApplyResult, purge_file: Path | None) -> di
         "secrets": [asdict(e) for e in sorted(result.entries, key=lambda e: e.name)],
         "rewritten": sorted(result.rewritten),
         "needs_human": [asdict(f) for f in plan.flagged],
+        "notes": list(plan.notes),  # steps without a value (add boto3 here) and what to expect
         "rotate": rotation,
         "iam_policy": plan.policy(exact_arns=arns),
         "cost": {"monthly_usd": plan.cost().total_usd, "text": plan.cost().render()},
@@ -86,6 +87,9 @@ def render_markdown(report: dict[str, Any]) -> str:
     out += [f"- `{f['path']}` ({f['reason']}): {f['instruction']}" for f in report["needs_human"]]
     if not report["needs_human"]:
         out.append("- nothing")
+    if report.get("notes"):
+        out += ["", "## Also note", ""]
+        out += [f"- {n}" for n in report["notes"]]
     out += ["", "## Rotate these credentials", ""]
     out += [
         "Every value below was committed to git: anyone with a clone has it. Rotate it at "
