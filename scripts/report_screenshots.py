@@ -34,15 +34,20 @@ def _reports(work: Path) -> tuple[Path, Path]:
             ["scan", "--history", "--no-progress", "-f", "html", "-o", str(scan_html), str(scanned)]
         )
     said = io.StringIO()  # the plan, the report text and notes: shown only if the demo fails
-    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
-        demo = run_demo(main, lambda _text: None, work / "migrate" / "webapp")
-    if demo.migrate_exit != 0 or demo.report is None:
+    # The demo's own temp directory (with its purge file: secret values) goes under ``work``,
+    # so it is removed with it whatever happens.
+    saved, tempfile.tempdir = tempfile.tempdir, str(work)
+    try:
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            demo = run_demo(main, lambda _text: None, work / "migrate" / "webapp")
+    finally:
+        tempfile.tempdir = saved
+    # exit 1 is a finished migration with steps left for a human: its report is what we want
+    if demo.migrate_exit not in (0, 1) or demo.report is None:
         sys.stderr.write(said.getvalue())
         sys.exit(f"report_screenshots: the demo migration failed (exit {demo.migrate_exit})")
     migration_html = work / "migration-report.html"
     shutil.copy(demo.report.with_suffix(".html"), migration_html)
-    # the demo's own work directory holds the purge file (secret values, 0600): remove it now
-    shutil.rmtree(demo.report.parent.parent, ignore_errors=True)
     return scan_html, migration_html
 
 

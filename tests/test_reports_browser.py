@@ -185,6 +185,7 @@ def test_dark_and_light_and_print(browser: Browser, scan_report: Path) -> None:
 def test_migration_report(browser: Browser, repo: Repo, moto: MotoServer, tmp_path: Path) -> None:
     repo.write("svc.py", f'DB_PASSWORD = "{fakes.password("svc")}"\n')
     repo.write("tests/test_x.py", f'TOKEN = "{fakes.github_pat("t")}"\n')
+    repo.write("requirements.txt", "boto3>=1.28.57\n")  # so the only human step is the test
     repo.commit("<b>bold</b> commit")
     # exit 1: a value is left in the test file, and the report says a human must act on it
     assert main(["migrate", str(repo.path), "--yes", "--no-history"]) == 1
