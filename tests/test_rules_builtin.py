@@ -58,7 +58,7 @@ def test_check_rules_reports_a_broken_example(tmp_path: Path) -> None:
         "regex = '''\\b(wdg_[a-z0-9]{20})\\b'''\n"
         'keywords = ["wdg_"]\n'
         'examples = ["nothing to see here"]\n'
-        'negative_examples = ["wdg_' + "q" * 20 + '"]\n'
+        'negative_examples = ["wdg_k2lm9qr4tz7xw1vb8nm3"]\n'
     )
     failures = check_rules(load_rule_file(f))
     assert {(x.rule_id, x.kind) for x in failures} == {

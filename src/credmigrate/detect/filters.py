@@ -316,7 +316,11 @@ GENERIC_FILTERS: tuple[Callable[[str], str | None], ...] = (
     public_material,
     fake_shape,
 )
-PROVIDER_FILTERS: tuple[Callable[[str], str | None], ...] = (placeholder, documented_example)
+PROVIDER_FILTERS: tuple[Callable[[str], str | None], ...] = (
+    placeholder,
+    documented_example,
+    fake_shape,
+)
 
 
 def scheme_hash(value: str) -> str | None:
