@@ -316,11 +316,7 @@ GENERIC_FILTERS: tuple[Callable[[str], str | None], ...] = (
     public_material,
     fake_shape,
 )
-PROVIDER_FILTERS: tuple[Callable[[str], str | None], ...] = (
-    placeholder,
-    documented_example,
-    fake_shape,
-)
+PROVIDER_FILTERS: tuple[Callable[[str], str | None], ...] = (placeholder, documented_example)
 
 
 def scheme_hash(value: str) -> str | None:
