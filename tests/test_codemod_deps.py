@@ -89,3 +89,20 @@ def test_setup_py_gets_an_instruction_not_an_edit(tmp_path: Path) -> None:
     (edit,) = boto3_edits(tmp_path)
     assert edit.path == "setup.py" and edit.new == text
     assert "install_requires" in edit.note
+
+
+def test_crlf_requirements_keep_their_line_endings(tmp_path: Path) -> None:
+    """A Windows-edited requirements.txt gains one CRLF line; its other lines are not rewritten."""
+    old = b"Django==4.2\r\nrequests>=2\r\n"
+    (tmp_path / "requirements.txt").write_bytes(old)
+    (edit,) = boto3_edits(tmp_path)
+    assert edit.old.encode() == old
+    assert edit.new.encode() == old + f"{MIN_BOTO3}\r\n".encode()
+
+
+def test_crlf_pyproject_keeps_its_line_endings(tmp_path: Path) -> None:
+    old = '[project]\r\nname = "app"\r\ndependencies = [\r\n    "django>=4",\r\n]\r\n'
+    (tmp_path / "pyproject.toml").write_bytes(old.encode())
+    (edit,) = boto3_edits(tmp_path)
+    assert edit.old == old
+    assert edit.new.count("\r\n") == edit.new.count("\n") == old.count("\n") + 1

@@ -114,8 +114,12 @@ def boto3_spec(floor: Version | None) -> str:
 
 
 def _read(path: Path) -> str | None:
+    """The file's text with its own line endings (CRLF stays CRLF), or None."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+        if not path.is_file():
+            return None
+        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+            return fh.read()
     except OSError:
         return None
 
@@ -249,7 +253,8 @@ def _requirements(req: Path, spec: str) -> DepsEdit:
 
 
 def _pyproject(path: Path, data: dict[str, Any], spec: str = MIN_BOTO3) -> DepsEdit | None:
-    text = path.read_text(encoding="utf-8")
+    with path.open(encoding="utf-8", newline="") as fh:  # keep its line endings
+        text = fh.read()
     project = data.get("project", {})
     deps = project.get("dependencies")
     if isinstance(deps, list):
