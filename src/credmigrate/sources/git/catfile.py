@@ -127,14 +127,7 @@ class BlobReader:
     def _stop_check(self) -> None:
         proc, self._check = self._check, None
         if proc is not None:
-            proc.kill()
-            proc.wait()
-            for stream in (proc.stdin, proc.stdout):
-                try:
-                    if stream is not None:
-                        stream.close()
-                except (OSError, ValueError):
-                    pass
+            _kill(proc)
 
     def _read_batch(self, shas: Sequence[str]) -> Iterator[Blob]:
         pending = list(shas)
@@ -209,14 +202,7 @@ class BlobReader:
         self._proc, self._err = None, None
         if proc is None:
             return ""
-        proc.kill()
-        proc.wait()
-        for stream in (proc.stdin, proc.stdout):
-            try:
-                if stream is not None:
-                    stream.close()
-            except (OSError, ValueError):
-                pass
+        _kill(proc)
         if err is None:
             return ""
         err.seek(0)
@@ -254,3 +240,15 @@ def _skip(out: IO[bytes], n: int) -> None:
 def _last_line(stderr: bytes) -> str:
     lines = [ln for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
     return lines[-1].strip() if lines else "unknown error"
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """End a cat-file process and close our ends of its pipes (already-closed ones are fine)."""
+    proc.kill()
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        try:
+            if stream is not None:
+                stream.close()
+        except (OSError, ValueError):
+            pass
