@@ -62,150 +62,102 @@ def run_scan(
     echo: Echo = plain_echo,
 ) -> int:
     """Run one scan as ``credmigrate scan`` does and return its exit code."""
+    paths = tuple(paths)
+    rule_files = tuple(rule_files)
     with contextlib.ExitStack() as cleanup:
-        return _run(
-            tuple(paths),
-            fmt=fmt,
-            output=output,
-            baseline=baseline,
-            update_baseline=update_baseline,
-            show_secrets=show_secrets,
-            config_path=config_path,
-            rule_files=tuple(rule_files),
-            exclude=exclude,
-            max_file_size=max_file_size,
-            min_confidence=min_confidence,
-            jobs=jobs,
-            color=color,
+        from credmigrate.config import load_config
+
+        roots = list(paths) or [Path(".")]
+        root_dir = roots[0] if roots[0].is_dir() else Path(".")
+        gate = None
+        org = (
+            repos_file is not None
+            or bool(scheduler)
+            or workers is not None
+            or state_dir is not None
+        )
+        if (
+            since and not staged and not org
+        ):  # the CI gate: its inputs come from the base (trusted.py)
+            gate = _gate_inputs(paths, since, config_path, baseline, rule_files, cleanup)
+        if gate is not None and not allow_config_changes:
+            config, baseline, rule_files = gate.config, gate.baseline, ()
+        else:
+            config = load_config(root_dir, config_path)
+        changes: dict[str, object] = {}
+        if rule_files:
+            changes["extra_rules"] = config.extra_rules + tuple(str(p) for p in rule_files)
+        if exclude:
+            changes["exclude"] = config.exclude + exclude
+        if max_file_size is not None:
+            if max_file_size <= 0:
+                raise UsageError("--max-file-size must be positive")
+            changes["max_file_size"] = max_file_size
+        if min_confidence:
+            changes["min_confidence"] = min_confidence
+        if changes:
+            config = config.with_(**changes)
+        if org:
+            from functools import partial
+
+            from credmigrate.cli.org import scan_repos
+
+            report = partial(
+                finish,
+                config=config,
+                root_dir=root_dir,
+                fmt=fmt,
+                output=output,
+                baseline=baseline,
+                update_baseline=update_baseline,
+                show_secrets=show_secrets,
+                color=color,
+                source=f"repositories listed in {repos_file}",
+                echo=echo,
+            )
+            return scan_repos(
+                repos_file, paths, config, report,
+                history=history, branches=branches, since=since, staged=staged, jobs=jobs,
+                scheduler=scheduler, workers=workers, state_dir=state_dir,
+                progress=not no_progress, need_values=show_secrets or update_baseline is not None,
+            )  # fmt: skip
+
+        from credmigrate.sources.modes import run_git_mode
+
+        result = run_git_mode(
+            paths,
+            config,
             history=history,
             branches=branches,
             since=since,
             staged=staged,
-            no_progress=no_progress,
-            allow_config_changes=allow_config_changes,
-            repos_file=repos_file,
-            scheduler=scheduler,
-            workers=workers,
-            state_dir=state_dir,
-            echo=echo,
-            cleanup=cleanup,
+            jobs=jobs,
+            progress=not no_progress,
         )
+        if result is None:
+            from credmigrate.sources.worktree import scan_worktree
 
-
-def _run(
-    paths: tuple[Path, ...],
-    *,
-    fmt: str,
-    output: Path | None,
-    baseline: Path | None,
-    update_baseline: Path | None,
-    show_secrets: bool,
-    config_path: Path | None,
-    rule_files: tuple[Path, ...],
-    exclude: tuple[str, ...],
-    max_file_size: int | None,
-    min_confidence: str | None,
-    jobs: int | None,
-    color: bool | None,
-    history: bool,
-    branches: tuple[str, ...],
-    since: str | None,
-    staged: bool,
-    no_progress: bool,
-    allow_config_changes: bool,
-    repos_file: Path | None,
-    scheduler: str | None,
-    workers: int | None,
-    state_dir: Path | None,
-    echo: Echo,
-    cleanup: contextlib.ExitStack,
-) -> int:
-    from credmigrate.config import load_config
-
-    roots = list(paths) or [Path(".")]
-    root_dir = roots[0] if roots[0].is_dir() else Path(".")
-    gate = None
-    org = repos_file is not None or bool(scheduler) or workers is not None or state_dir is not None
-    if since and not staged and not org:  # the CI gate: its inputs come from the base (trusted.py)
-        gate = _gate_inputs(paths, since, config_path, baseline, rule_files, cleanup)
-    if gate is not None and not allow_config_changes:
-        config, baseline, rule_files = gate.config, gate.baseline, ()
-    else:
-        config = load_config(root_dir, config_path)
-    changes: dict[str, object] = {}
-    if rule_files:
-        changes["extra_rules"] = config.extra_rules + tuple(str(p) for p in rule_files)
-    if exclude:
-        changes["exclude"] = config.exclude + exclude
-    if max_file_size is not None:
-        if max_file_size <= 0:
-            raise UsageError("--max-file-size must be positive")
-        changes["max_file_size"] = max_file_size
-    if min_confidence:
-        changes["min_confidence"] = min_confidence
-    if changes:
-        config = config.with_(**changes)
-    if org:
-        from functools import partial
-
-        from credmigrate.cli.org import scan_repos
-
-        report = partial(
-            finish,
-            config=config,
-            root_dir=root_dir,
+            result = scan_worktree(roots, config, jobs=jobs)
+        if gate is not None:
+            result = _with_gate(result, gate, allow_config_changes)
+        code = finish(
+            result,
+            config,
+            root_dir,
             fmt=fmt,
             output=output,
             baseline=baseline,
             update_baseline=update_baseline,
             show_secrets=show_secrets,
             color=color,
-            source=f"repositories listed in {repos_file}",
+            source=_describe(roots, history=history or bool(branches), since=since, staged=staged),
             echo=echo,
         )
-        return scan_repos(
-            repos_file, paths, config, report,
-            history=history, branches=branches, since=since, staged=staged, jobs=jobs,
-            scheduler=scheduler, workers=workers, state_dir=state_dir,
-            progress=not no_progress, need_values=show_secrets or update_baseline is not None,
-        )  # fmt: skip
+        if staged and code == ExitCode.FINDINGS:
+            from credmigrate.sources.staged import HOOK_HINT
 
-    from credmigrate.sources.modes import run_git_mode
-
-    result = run_git_mode(
-        paths,
-        config,
-        history=history,
-        branches=branches,
-        since=since,
-        staged=staged,
-        jobs=jobs,
-        progress=not no_progress,
-    )
-    if result is None:
-        from credmigrate.sources.worktree import scan_worktree
-
-        result = scan_worktree(roots, config, jobs=jobs)
-    if gate is not None:
-        result = _with_gate(result, gate, allow_config_changes)
-    code = finish(
-        result,
-        config,
-        root_dir,
-        fmt=fmt,
-        output=output,
-        baseline=baseline,
-        update_baseline=update_baseline,
-        show_secrets=show_secrets,
-        color=color,
-        source=_describe(roots, history=history or bool(branches), since=since, staged=staged),
-        echo=echo,
-    )
-    if staged and code == ExitCode.FINDINGS:
-        from credmigrate.sources.staged import HOOK_HINT
-
-        echo(HOOK_HINT, err=True)
-    return code
+            echo(HOOK_HINT, err=True)
+        return code
 
 
 def _gate_inputs(
