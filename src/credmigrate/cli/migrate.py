@@ -306,8 +306,9 @@ def migrate(
 def _left_in_source(plan: Plan) -> int:
     """Exit 1, naming every file, when values stay in the source for a human; else 0.
 
-    Steps that hold no value (add boto3 where the code runs) are printed too, but they leave no
-    secret behind, so on their own they don't turn a completed migration into a failure.
+    Value-free steps (add boto3 where the code runs) are plan notes (code_changes.step_notes);
+    a flagged item without fingerprints left here is a file the rewrite could not handle that
+    holds no reported value: it is printed, but on its own it leaves no secret behind.
     """
     if not plan.flagged:
         return int(ExitCode.CLEAN)
@@ -316,7 +317,7 @@ def _left_in_source(plan: Plan) -> int:
     for f in plan.flagged:
         if f.fingerprints:
             by_path.setdefault(f.path, []).append(f.reason)
-        else:  # no value here: a step such as adding boto3 where the code runs
+        else:  # no value in this file: printed as a step, not counted as a value left
             steps.append(f"  {f.path}: {f.instruction}")
     if by_path:
         click.echo(
