@@ -22,7 +22,7 @@ import pytest
 from credmigrate.config import Config
 from credmigrate.sources.history import scan_history
 from credmigrate.sources.org import OrgOptions, RepoOutcome, read_repo_list
-from credmigrate.sources.org_dask import run_on_dask
+from credmigrate.sources.org_dask import _on_worker, _outcome, run_on_dask
 from tests.gitscan_helpers import run_cli
 from tests.org_helpers import Key, keys, make_repo, write_list
 
@@ -131,6 +131,34 @@ def test_sigkill_of_a_worker_mid_run_loses_and_duplicates_nothing(
     assert got == want
     late = [o for _i, o in outcomes[1:]]
     assert late and all(o.worker != victim for o in late[1:])
+
+
+def test_a_finished_result_lost_with_its_worker_is_recomputed_not_reported_failed(
+    org: tuple[Path, set[Key]], cluster: Any
+) -> None:
+    """The race behind a flaky run: ``as_completed`` has handed over a finished future, then
+    the worker that holds its result dies before the result is fetched."""
+    root, want = org
+    spec = read_repo_list(root / "repos.txt")[0][0]
+    client = distributed.Client(cluster)
+    try:
+        fut = client.submit(
+            _on_worker, spec, OrgOptions(Config(), history=True, jobs=1), "", pure=False
+        )
+        distributed.wait(fut, timeout=60)
+        assert fut.status == "finished"
+        holder = client.who_has(fut)[fut.key][0]
+        os.kill(client.run(os.getpid, workers=[holder])[holder], signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while fut.status == "finished" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert fut.status != "finished", "the client never heard the result was lost"
+        outcome = _outcome(fut, spec)
+    finally:
+        client.close()
+    assert outcome.ok, outcome.error
+    assert outcome.result is not None
+    assert keys(outcome.result.findings, spec.name) == {k for k in want if k[0] == spec.name}
 
 
 @pytest.mark.parametrize("workers", ["2", "0"])

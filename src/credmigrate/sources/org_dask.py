@@ -10,6 +10,7 @@ findings. ``KeyboardInterrupt`` cancels what is left and shuts the embedded clus
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib.util
 import logging
@@ -159,18 +160,29 @@ def run_on_dask(
 
 
 def _outcome(fut: Any, spec: RepoSpec) -> RepoOutcome:
-    if fut.status == "finished":
-        result = fut.result()
-        assert isinstance(result, RepoOutcome)
-        return result
+    """The one outcome of a repository's future, waiting for it if it has to be recomputed.
+
+    ``as_completed`` yields a future once it finished, but the worker holding its result may
+    die before the result is fetched: the scheduler then marks the task lost and runs it again,
+    and the future is pending once more. ``result()`` waits for that rerun, so a finished task
+    whose worker was killed is not misreported as failed.
+    """
+    from concurrent.futures import CancelledError as FuturesCancelled
+
     if fut.status == "cancelled":
         return RepoOutcome(spec.name, error="the task was cancelled by the dask cluster")
-    exc = fut.exception()
-    name = type(exc).__name__
-    if name == "KilledWorker":
-        return RepoOutcome(
-            spec.name,
-            error="every worker that tried it died (out of memory or killed); "
-            "see the dask worker logs",
-        )
-    return RepoOutcome(spec.name, error=f"dask task failed: {name}")
+    try:
+        result = fut.result()
+    except (FuturesCancelled, asyncio.CancelledError):
+        return RepoOutcome(spec.name, error="the task was cancelled by the dask cluster")
+    except Exception as exc:  # dask re-raises whatever the task or the cluster raised
+        name = type(exc).__name__
+        if name == "KilledWorker":
+            return RepoOutcome(
+                spec.name,
+                error="every worker that tried it died (out of memory or killed); "
+                "see the dask worker logs",
+            )
+        return RepoOutcome(spec.name, error=f"dask task failed: {name}: {exc}")
+    assert isinstance(result, RepoOutcome)
+    return result
