@@ -27,6 +27,7 @@ _ALLOW_RE = re.compile(rb"credmigrate:allow|gitleaks:allow|pragma: allowlist sec
 _ALLOW_TEXT = re.compile(_ALLOW_RE.pattern.decode())
 _SNIFF = 8192
 _LONG_LINE = 4096
+LineRanges = Sequence[tuple[int, int]]  # (first, last) line numbers, 1-based, inclusive
 _WINDOW_BEFORE = 256
 _WINDOW_AFTER = 768
 
@@ -41,6 +42,15 @@ def _windows(start: int, end: int, positions: list[int]) -> list[tuple[int, int]
         else:
             out.append((ws, we))
     return out
+
+
+def _wanted(only: LineRanges, line_no: int, line: bytes) -> bool:
+    """Whether line ``line_no`` can hold a finding in ``only``: it is in a range, or it ends in
+    "(" and the next line is (the value of a wrapped assignment, see ``_scan_wrapped``)."""
+    if any(a <= line_no <= b for a, b in only):
+        return True
+    nxt = line_no + 1
+    return any(a <= nxt <= b for a, b in only) and line.rstrip().endswith(b"(")
 
 
 def _after_name(m: re.Match[str], line: str, text: str) -> str:
@@ -109,6 +119,7 @@ class Detector:
         self._generic_ids = frozenset(r.id for r in self.rules if r.generic)
         # generic findings of the current file awaiting detect-secrets' verdict (see _ds_check)
         self._ds_lines: dict[int, tuple[Finding, str]] = {}
+        self._left_out = False  # the current scan skipped candidate lines outside ``only``
 
     @classmethod
     def default(cls, config: Config | None = None) -> Detector:
@@ -146,7 +157,15 @@ class Detector:
     def scan_text(self, path: str, text: str) -> list[Finding]:
         return self._scan_named(path, text.encode("utf-8", "surrogatepass"))
 
-    def scan_bytes(self, path: str, data: bytes) -> list[Finding] | Skipped:
+    def scan_bytes(
+        self, path: str, data: bytes, only: LineRanges | None = None
+    ) -> list[Finding] | Skipped:
+        """Findings in ``data``; with ``only``, those outside these line ranges may be left out.
+
+        ``only`` (the lines a commit adds) is a promise by the caller that findings elsewhere
+        are thrown away: single-line rules then skip the candidate lines outside it, so their
+        regexes and value filters never run there. The Python pass still reads the whole file.
+        """
         if len(data) > self.config.max_file_size:
             return Skipped(path, "too large")
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text with a BOM (Windows)
@@ -156,11 +175,11 @@ class Detector:
                 return Skipped(path, "binary")
         if b"\0" in data[:_SNIFF]:
             return Skipped(path, "binary")
-        return self._scan_named(path, data)
+        return self._scan_named(path, data, only)
 
-    def _scan_named(self, path: str, data: bytes) -> list[Finding]:
+    def _scan_named(self, path: str, data: bytes, only: LineRanges | None = None) -> list[Finding]:
         try:
-            return self._scan(path, data)
+            return self._scan(path, data, only)
         except BadInputError as exc:  # a user rule over its time budget: say where
             # (user_regex, and google-re2 with it, is imported only once a user rule compiles)
             from credmigrate.detect.user_regex import SlowRuleError
@@ -171,8 +190,9 @@ class Detector:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _scan(self, path: str, data: bytes) -> list[Finding]:
+    def _scan(self, path: str, data: bytes, only: LineRanges | None = None) -> list[Finding]:
         self._ds_lines = {}
+        self._left_out = False
         if filters.is_lock_file(path):
             return []
         if data.startswith(b"\xef\xbb\xbf"):
@@ -221,14 +241,15 @@ class Detector:
                 nl = data.find(b"\n", pos)
                 pos = len(data) if nl == -1 else nl + 1
         if candidates:
-            findings.extend(self._scan_lines(path, data, candidates, hit_pos))
+            findings.extend(self._scan_lines(path, data, candidates, hit_pos, only))
         if multiline:
             findings.extend(self._scan_multiline(path, data, multiline))
         if self._ds_lines:
             findings = self._ds_check(findings)
         if findings:
             findings = matching.dedupe(findings, self._scoped_ids, self._generic_ids)
-        if is_py and (findings or py_gate):
+        # lines left out (``only``) might have held findings: the Python pass runs as it would
+        if is_py and (findings or py_gate or self._left_out):
             from credmigrate.detect import python_ast
 
             found = python_ast.detect(
@@ -246,6 +267,7 @@ class Detector:
         data: bytes,
         candidates: dict[int, set[int]],
         hit_pos: dict[int, list[int]],
+        only: LineRanges | None = None,
     ) -> Iterable[Finding]:
         line_no = 1
         counted_to = 0
@@ -254,6 +276,9 @@ class Detector:
             counted_to = start
             end = data.find(b"\n", start)
             end = len(data) if end == -1 else end
+            if only is not None and not _wanted(only, line_no, data[start:end]):
+                self._left_out = True
+                continue
             rule_ids = sorted(candidates[start])
             if end - start <= _LONG_LINE:
                 windows = [(start, end)]

@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from credmigrate.config import Config
-from credmigrate.detect.detector import Detector
+from credmigrate.detect.detector import Detector, LineRanges
 from credmigrate.findings.model import Finding, ScanResult, Skipped, Span
 from credmigrate.sources.git.repo import GitRepo
 
@@ -35,6 +35,7 @@ class BlobJob(NamedTuple):
     sha: str
     path: str  # the path the detector sees (rules and Python-awareness depend on it)
     full: bool = True  # False: may be skipped when its candidate lines were seen (LineGate)
+    only: LineRanges | None = None  # findings outside these lines are not wanted (staged)
 
 
 class BatchResult:
@@ -107,13 +108,16 @@ def scan_batch(
                 if part is None:
                     result.nbytes += len(blob.data)
                     continue
-        found = detector.scan_bytes(job.path, blob.data if part is None else part.data)
+        if part is None:
+            found = detector.scan_bytes(job.path, blob.data, job.only)
+        else:  # an extract: its line numbers are not the file's
+            found = detector.scan_bytes(job.path, part.data)
         if part is not None and part.whole is not None:  # a Python probe
             if not found:
                 result.nbytes += len(blob.data)
                 continue
             part = None
-            found = detector.scan_bytes(job.path, blob.data)
+            found = detector.scan_bytes(job.path, blob.data, job.only)
         if isinstance(found, Skipped):
             result.skipped.append((job, found.reason))
             continue

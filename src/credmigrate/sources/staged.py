@@ -83,7 +83,7 @@ def scan_staged(
         if excluded(change.path):
             continue
         added[change.path] = ranges
-        jobs.append(BlobJob(change.new_blob, change.path))
+        jobs.append(BlobJob(change.new_blob, change.path, only=ranges))
     if wanted:
         rest = [p for p in wanted if p not in changed]
         for path, sha in repo.index_blobs(rest).items():
