@@ -133,7 +133,7 @@ def test_unreadable_and_invalid_files_fail_as_values(tmp_path: Path) -> None:
     _write(tmp_path, "a.py", f'API_KEY = "{secret}"\n')
     (finding,) = _scan(tmp_path, ["a.py"])
     _write(tmp_path, "a.py", f'print "py2"\nAPI_KEY = "{secret}"\n')
-    missing = Replacement(Finding(**{**finding.__dict__, "path": "gone.py"}), NAME, "K")
+    missing = Replacement(finding._replace(path="gone.py"), NAME, "K")
     outcomes = plan_rewrites(tmp_path, [Replacement(finding, NAME, "K"), missing], Config())
     assert [(o.path, o.status) for o in outcomes] == [
         ("a.py", RewriteStatus.FAILED),
@@ -262,15 +262,14 @@ def test_planning_module_does_not_import_libcst() -> None:
 
 
 def test_history_only_findings_are_not_rewritten(tmp_path: Path) -> None:
-    from dataclasses import replace
 
     from credmigrate.findings.model import Status
 
     secret = fakes.token(40, "hist")
     _write(tmp_path, "a.py", f'API_KEY = "{secret}"\n')
     (finding,) = _scan(tmp_path, ["a.py"])
-    old = replace(finding, status=Status.HISTORY_ONLY)
+    old = finding._replace(status=Status.HISTORY_ONLY)
     assert plan_rewrites(tmp_path, [Replacement(old, NAME, "K")], Config()) == []
-    live = replace(finding, status=Status.LIVE)
+    live = finding._replace(status=Status.LIVE)
     (outcome,) = plan_rewrites(tmp_path, [Replacement(live, NAME, "K")], Config())
     assert outcome.status == RewriteStatus.REWRITTEN

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def _one(source: str, secret: str, key: str | None = "KEY") -> list[Replacement]:
     reps = replacements("app/settings.py", source, {secret: key or "KEY"}, NAME)
-    return [replace(r, json_key=key) for r in reps]
+    return [r._replace(json_key=key) for r in reps]
 
 
 def test_plain_secret_without_json_key() -> None:
@@ -34,8 +33,8 @@ def test_wrong_position_is_never_guessed() -> None:
     secret = fakes.token(32, "pos")
     src = f'A = "{secret}"\nB = "other"\n'
     (rep,) = _one(src, secret)
-    moved = replace(rep.finding, span=Span(2, 6, 2, 6 + len(secret)), binding=None)
-    out = rewrite_source("app/settings.py", src, [replace(rep, finding=moved)], ACC)
+    moved = rep.finding._replace(span=Span(2, 6, 2, 6 + len(secret)), binding=None)
+    out = rewrite_source("app/settings.py", src, [rep._replace(finding=moved)], ACC)
     assert out.status == RewriteStatus.SKIPPED
     assert out.new_source == src
     assert out.handled == ()
@@ -49,8 +48,8 @@ def test_ambiguous_literals_on_one_line_need_a_human() -> None:
     secret = fakes.token(32, "amb")
     src = f'PAIR = ("{secret}", "{secret}")\n'
     rep = _one(src, secret)[0]
-    off = replace(rep.finding, span=Span(1, 2, 1, 2 + len(secret)), binding=None)
-    out = rewrite_source("app/settings.py", src, [replace(rep, finding=off)], ACC)
+    off = rep.finding._replace(span=Span(1, 2, 1, 2 + len(secret)), binding=None)
+    out = rewrite_source("app/settings.py", src, [rep._replace(finding=off)], ACC)
     assert out.status == RewriteStatus.SKIPPED and out.new_source == src
     assert "several literals match" in out.needs_human[0][1]
 
@@ -60,8 +59,8 @@ def test_literal_span_locates_when_columns_are_off() -> None:
     src = f'X = 1; Y = "{secret}"\n'
     (rep,) = _one(src, secret)
     assert rep.finding.binding is not None
-    f = replace(rep.finding, span=Span(1, 1, 1, 1 + len(secret)))  # column wrong, literal right
-    out = rewrite_source("app/settings.py", src, [replace(rep, finding=f)], ACC)
+    f = rep.finding._replace(span=Span(1, 1, 1, 1 + len(secret)))  # column wrong, literal right
+    out = rewrite_source("app/settings.py", src, [rep._replace(finding=f)], ACC)
     assert out.status == RewriteStatus.REWRITTEN
     assert secret not in out.new_source
 
@@ -71,8 +70,8 @@ def test_value_must_really_contain_the_secret() -> None:
     src = f'A = "{secret}"\n'
     (rep,) = _one(src, secret)
     other = fakes.token(32, "different")
-    wrong = replace(rep.finding, secret=other)
-    out = rewrite_source("app/settings.py", src, [replace(rep, finding=wrong)], ACC)
+    wrong = rep.finding._replace(secret=other)
+    out = rewrite_source("app/settings.py", src, [rep._replace(finding=wrong)], ACC)
     assert out.status == RewriteStatus.SKIPPED and out.new_source == src
 
 
@@ -182,8 +181,8 @@ def test_binding_kind_is_not_trusted_over_syntax() -> None:
     src = f'import os\nTOKEN = os.environ.get("TOKEN", "{secret}")\n'
     (rep,) = _one(src, secret)
     assert rep.finding.binding is not None
-    lying = replace(rep.finding, binding=replace(rep.finding.binding, kind="assign"))
-    out = rewrite_source("app/settings.py", src, [replace(rep, finding=lying)], ACC)
+    lying = rep.finding._replace(binding=rep.finding.binding._replace(kind="assign"))
+    out = rewrite_source("app/settings.py", src, [rep._replace(finding=lying)], ACC)
     assert 'os.environ.get("TOKEN") or get_secret(' in out.new_source
     assert isinstance(rep.finding.binding, Binding)
 

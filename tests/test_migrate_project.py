@@ -14,7 +14,6 @@ import os
 import shlex
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import boto3
@@ -93,7 +92,7 @@ def test_json_escaped_key_is_stored_unescaped_under_its_setting_name(tmp_path: P
     (tmp_path / "docker-compose.yml").write_text(compose)
     f1 = finding("sa.json", "x", pem_escaped, line=2, python=False, rule_id="private-key")
     f2 = finding("docker-compose.yml", "x", pw, line=4, python=False, rule_id="generic-secret")
-    f2 = replace(f2, span=Span(4, 26, 4, 26 + len(pw)))
+    f2 = f2._replace(span=Span(4, 26, 4, 26 + len(pw)))
     plan = build_plan([f1, f2], Config(), "svc", PlanOptions(), root=tmp_path)
     stored = {k: v for s in plan.values.values() for k, v in json.loads(s).items()}
     assert stored["private_key"].startswith("-----BEGIN PRIVATE KEY-----\nMIIE")

@@ -141,7 +141,7 @@ def test_clean_scan_is_valid_with_no_results() -> None:
 
 def test_degenerate_span_still_valid() -> None:
     f = make_finding()
-    bad = Finding(**{**f.__dict__, "span": Span(0, 0, 0, 0)})
+    bad = f._replace(span=Span(0, 0, 0, 0))
     _sarif(ScanResult((bad,)))
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from credmigrate import atomic
 from credmigrate.errors import BadInputError
@@ -24,8 +23,7 @@ def toml_module() -> Any:
     return tomli  # pragma: no cover
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     exclude: tuple[str, ...] = ()  # gitignore-style globs, relative to the root
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     extra_rules: tuple[str, ...] = ()  # paths to rule files (ours or gitleaks/betterleaks TOML)
@@ -37,11 +35,12 @@ class Config:
     prefix: str = "credmigrate"
     name_template: str = "{prefix}/{repo}/{module}"
     accessor_module: str = "_credmigrate_secrets"
-    tags: dict[str, str] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+    # shared empty defaults: a Config is never changed in place (``with_`` makes a new one)
+    tags: dict[str, str] = {}  # noqa: RUF012
+    extra: dict[str, Any] = {}  # noqa: RUF012
 
     def with_(self, **changes: Any) -> Config:
-        return replace(self, **changes)
+        return self._replace(**changes)
 
 
 _KNOWN = {

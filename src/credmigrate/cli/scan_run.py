@@ -186,13 +186,11 @@ def _gate_inputs(
 
 def _with_gate(result: ScanResult, gate: GateInputs, allowed: bool) -> ScanResult:
     """The gate's notices join the findings (exit 1) unless the change was allowed."""
-    from dataclasses import replace
 
     if allowed:
         notes = [f"--allow-config-changes: used the reviewed commits' {p}" for p in gate.changed]
-        return replace(result, notes=(*result.notes, *notes))
-    return replace(
-        result,
+        return result._replace(notes=(*result.notes, *notes))
+    return result._replace(
         findings=(*result.findings, *gate.notices),
         notes=(*result.notes, *gate.notes),
     )
@@ -226,12 +224,10 @@ def finish(
         candidate = root_dir / config.baseline
         baseline_path = candidate if candidate.is_file() else None
     if baseline_path is not None:
-        from dataclasses import replace
-
         from credmigrate.findings.baseline import Baseline
 
         kept, suppressed = Baseline.load(baseline_path).filter(result.findings)
-        result = replace(result, findings=tuple(kept), suppressed=result.suppressed + suppressed)
+        result = result._replace(findings=tuple(kept), suppressed=result.suppressed + suppressed)
     use_color = (
         color
         if color is not None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from credmigrate.config import Config
 from credmigrate.detect import filters, matching, python_gate
@@ -433,7 +432,7 @@ class Detector:
             end_line, end_col = line_no, col + len(secret)
         del end
         f = self._make(rule, path, secret, line_no, col, end_line, end_col, line)
-        f = f if confidence == rule.confidence else replace(f, confidence=confidence)
+        f = f if confidence == rule.confidence else f._replace(confidence=confidence)
         if rule.generic:  # detect-secrets' heuristics still to run: see _ds_check
             self._ds_lines[id(f)] = (f, line)
         return f

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
 from credmigrate.detect.rules import Rule
 from credmigrate.findings.model import Confidence, Finding
@@ -97,6 +96,6 @@ def pair(findings: list[Finding], rules: Sequence[Rule]) -> list[Finding]:
     if not pairs:
         return findings
     return [
-        replace(f, group=f"{pairs[f.rule_id]}:{f.path}") if f.rule_id in pairs else f
+        f._replace(group=f"{pairs[f.rule_id]}:{f.path}") if f.rule_id in pairs else f
         for f in findings
     ]

@@ -28,7 +28,7 @@ import codecs
 import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from credmigrate.detect import filters, matching, scoring
 from credmigrate.detect.rules import Rule
@@ -230,8 +230,7 @@ _ENV_GETTERS = ("environ.get", "getenv", "environ.setdefault")
 _READER_DEFAULTS = frozenset({"default", "fallback"})
 
 
-@dataclass(frozen=True)
-class _Ctx:
+class _Ctx(NamedTuple):
     kind: str  # assign, class_attr, subscript, kwarg, positional, dict_key, default, ...
     name: str
     target: str = ""
@@ -242,13 +241,17 @@ class _Ctx:
     owner: str = ""  # the name the tuple is bound to
 
 
-@dataclass
 class _Cand:
-    node: ast.expr  # the constant (or the f-string holding it)
-    root: ast.expr  # the whole string expression (for the binding's literal span)
-    value: str  # the secret text
-    ctx: _Ctx
-    embedded: bool
+    __slots__ = ("ctx", "embedded", "node", "root", "value")
+
+    def __init__(
+        self, node: ast.expr, root: ast.expr, value: str, ctx: _Ctx, embedded: bool
+    ) -> None:
+        self.node = node  # the constant (or the f-string holding it)
+        self.root = root  # the whole string expression (for the binding's literal span)
+        self.value = value  # the secret text
+        self.ctx = ctx
+        self.embedded = embedded
 
 
 def _dotted(node: ast.AST) -> str:
@@ -539,7 +542,7 @@ class _Walker:
             return
         for m in _DSN_PASSWORD.finditer(text):
             self.cands.append(
-                _Cand(node, node, m.group(2), replace(ctx, name=m.group(1), rule="dsn"), True)
+                _Cand(node, node, m.group(2), ctx._replace(name=m.group(1), rule="dsn"), True)
             )
 
     # -- values ---------------------------------------------------------------------------
@@ -575,7 +578,7 @@ class _Walker:
                 # variable's own name (seen when the call is visited) comes first
                 late: list[_Cand] = []
                 self.cands, saved = late, self.cands
-                self._value(node.args[1], replace(ctx, rule="env-fallback"), embedded)  # type: ignore[attr-defined]
+                self._value(node.args[1], ctx._replace(rule="env-fallback"), embedded)  # type: ignore[attr-defined]
                 self.cands = saved
                 self.late.extend(late)
             elif tail in _FIELD_FACTORIES:
@@ -597,7 +600,7 @@ class _Walker:
                 if isinstance(e, ast.Starred):
                     continue
                 beside = user if (i == 1 and user is not None) else ""
-                self._value(e, replace(ctx, kind="tuple", user=beside, owner=ctx.name))
+                self._value(e, ctx._replace(kind="tuple", user=beside, owner=ctx.name))
         elif t is ast.Dict:
             self.dict_paths[id(node)] = (ctx, ctx.target or ctx.name)
 
@@ -614,7 +617,7 @@ class _Walker:
                             right,
                             root,
                             _str(right) or "",
-                            replace(ctx, name=name, rule="embedded", owner=ctx.name),
+                            ctx._replace(name=name, rule="embedded", owner=ctx.name),
                             True,
                         )
                     )
@@ -622,7 +625,7 @@ class _Walker:
             scheme = _AUTH_SCHEME.search(head) if head is not None else None
             # "Bearer " + <expression>: what the expression yields is the token
             self._value(
-                right, replace(ctx, name="token", owner=ctx.name) if scheme else ctx, True, root
+                right, ctx._replace(name="token", owner=ctx.name) if scheme else ctx, True, root
             )
         elif isinstance(node.op, ast.Mod):
             fmt = _str(left)
@@ -647,7 +650,7 @@ class _Walker:
                                 value_node,
                                 value_node,
                                 text,
-                                replace(ctx, name=name, rule="embedded", owner=ctx.name),
+                                ctx._replace(name=name, rule="embedded", owner=ctx.name),
                                 False,
                             )
                         )
@@ -659,10 +662,12 @@ class _Walker:
 # -- from candidates to findings ----------------------------------------------------------------
 
 
-@dataclass
 class _Source:
-    data: bytes
-    starts: list[int]  # byte offset of each line start
+    __slots__ = ("data", "starts")
+
+    def __init__(self, data: bytes, starts: list[int]) -> None:
+        self.data = data
+        self.starts = starts  # byte offset of each line start
 
     @classmethod
     def of(cls, data: bytes) -> _Source:
@@ -796,7 +801,7 @@ def _choose(c: _Cand) -> tuple[str, str] | None:
 
 def unparsed(f: Finding) -> Finding:
     """A line-rule finding in a file that is not valid Python 3, saying so."""
-    return replace(f, description=f"{f.description} (not valid Python 3: line rules only)")
+    return f._replace(description=f"{f.description} (not valid Python 3: line rules only)")
 
 
 def parse(path: str, data: bytes) -> ast.Module | None:
@@ -916,7 +921,7 @@ def detect(
         if holder is not None:
             f = _decoded(f, holder)
         binding = _binding(src, holder, holder.ctx.name, f.secret) if holder else None
-        out[start] = replace(f, binding=binding)
+        out[start] = f._replace(binding=binding)
     for c in w.cands:
         if id(c.node) in w.docstrings:
             continue
@@ -977,7 +982,7 @@ def _name_comments(src: _Source, findings: list[Finding]) -> list[Finding]:
             at = start + len(text[: f.span.column - 1].encode("utf-8"))
             if _in_comment(src, at):
                 name = names.get(f.secret, f.binding.name if f.binding else "")
-                f = replace(f, binding=Binding("comment", name, name))
+                f = f._replace(binding=Binding("comment", name, name))
         out.append(f)
     return out
 
@@ -998,8 +1003,7 @@ def _decoded(f: Finding, holder: _Cand) -> Finding:
         return f
     if holder.value.strip() == value.strip():
         value = holder.value
-    return replace(
-        f,
+    return f._replace(
         secret=value,
         fingerprint=fingerprint(value, f.rule_id, f.path),
         redacted=redact(value),
@@ -1051,8 +1055,7 @@ def _other_occurrences(
                 else:
                     binding = None
                 extra.append(
-                    replace(
-                        f,
+                    f._replace(
                         span=Span(line, col, end_line, end_col),
                         binding=binding,
                         line_text_hash=line_hash(src.line_text(line)),

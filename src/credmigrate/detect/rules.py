@@ -10,10 +10,9 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from credmigrate import atomic
 from credmigrate.detect import lazyre
@@ -24,8 +23,7 @@ from credmigrate.findings.model import Confidence
 _N = TypeVar("_N", int, float)
 
 
-@dataclass(frozen=True)
-class Allowlist:
+class Allowlist(NamedTuple):
     """Conditions under which a match is not a finding (gitleaks semantics)."""
 
     description: str = ""
@@ -45,14 +43,12 @@ class Allowlist:
         return tuple(_compile(r, self.user, "allowlist path") for r in self.paths)
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     text: str
     path: str = "example.txt"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     description: str
     regex: str = ""
@@ -278,9 +274,9 @@ def _parse(
         raise RuleError(f"{source}: [[rules]] must be an array of tables")
     parsed = tuple(_rule(r, source, global_allow, validate) for r in rules)
     if user:
-        global_allow = tuple(replace(a, user=True) for a in global_allow)
+        global_allow = tuple(a._replace(user=True) for a in global_allow)
         parsed = tuple(
-            replace(r, user=True, allowlists=tuple(replace(a, user=True) for a in r.allowlists))
+            r._replace(user=True, allowlists=tuple(a._replace(user=True) for a in r.allowlists))
             for r in parsed
         )
     return parsed, global_allow
@@ -394,7 +390,7 @@ def assemble(
     for source, allow in global_allows:
         for rid, r in by_id.items():
             if r.source != source:  # the file's own rules carry it already
-                by_id[rid] = replace(r, allowlists=r.allowlists + allow)
+                by_id[rid] = r._replace(allowlists=r.allowlists + allow)
     unknown = [d for d in disabled if d not in by_id]
     if unknown:
         raise RuleError(f"disabled rule not found: {', '.join(unknown)}")

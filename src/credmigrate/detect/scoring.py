@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from credmigrate.detect import lazyre as re  # compiled on first use: the hook may need few
 from credmigrate.findings.model import Confidence
@@ -200,8 +200,7 @@ def _ext(path: str) -> str:
     return p.suffix.lower()
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A generic rule's match: the secret-like name (may be empty), its value and where."""
 
     name: str

@@ -1,4 +1,9 @@
-"""Values passed between stages: frozen, picklable dataclasses.
+"""Values passed between stages: immutable, picklable records (named tuples).
+
+Named tuples rather than dataclasses: the pre-commit hook imports this module on every commit,
+and ``dataclasses`` (with ``inspect``, which it imports) and creating each dataclass cost about
+a quarter of the hook's run; a named tuple class is a few times cheaper to create. Change one
+with ``record._replace(field=value)``.
 
 A :class:`Finding` holds the secret value in memory (the migration needs it) but never shows it:
 ``repr`` hides it and every report uses :attr:`Finding.redacted`.
@@ -7,7 +12,7 @@ A :class:`Finding` holds the secret value in memory (the migration needs it) but
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Confidence(str, enum.Enum):
@@ -27,8 +32,7 @@ class Status(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A region of a file: 1-based lines, 1-based columns, end column exclusive."""
 
     line: int
@@ -37,8 +41,7 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     """Where a Python string literal holding a secret is bound.
 
     kind is one of: ``assign`` (``NAME = '...'``, ``obj.attr = '...'``), ``class_attr``,
@@ -58,8 +61,7 @@ class Binding:
     embedded: bool = False  # secret is part of a larger literal (URL password, f-string)
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
     """The commit that introduced a finding in history."""
 
     sha: str
@@ -68,8 +70,7 @@ class Commit:
     refs: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """Another place that carries the same secret (history scans)."""
 
     path: str
@@ -77,13 +78,12 @@ class Location:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     rule_id: str
     description: str
     path: str  # posix, relative to the scanned root
     span: Span  # the secret value itself
-    secret: str = field(repr=False)
+    secret: str  # never in repr()
     fingerprint: str
     confidence: Confidence
     redacted: str
@@ -102,17 +102,18 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.span.line, self.span.column, self.rule_id)
 
+    def __repr__(self) -> str:
+        return _repr(self, "secret")
 
-@dataclass(frozen=True)
-class Skipped:
+
+class Skipped(NamedTuple):
     """A file or object that was not scanned, and why (binary, too large, symlink, unreadable)."""
 
     path: str
     reason: str
 
 
-@dataclass(frozen=True)
-class RepoSummary:
+class RepoSummary(NamedTuple):
     """One repository of a ``scan --repos`` run: what it held, or why it has no answer."""
 
     repo: str
@@ -124,8 +125,7 @@ class RepoSummary:
     revision: str = ""  # what was scanned (HEAD; with history, a digest of every ref)
 
 
-@dataclass(frozen=True)
-class ScanResult:
+class ScanResult(NamedTuple):
     findings: tuple[Finding, ...]
     skipped: tuple[Skipped, ...] = ()
     files_scanned: int = 0
@@ -146,8 +146,7 @@ class RewriteStatus(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True)
-class Replacement:
+class Replacement(NamedTuple):
     """One secret occurrence to replace in source with a runtime fetch.
 
     ``json_key`` is the key inside a JSON secret, or ``None`` when the secret holds a plain string.
@@ -158,14 +157,40 @@ class Replacement:
     json_key: str | None = None
 
 
-@dataclass(frozen=True)
-class RewriteOutcome:
+class RewriteOutcome(NamedTuple):
     """The result of rewriting one file: a value, never an exception."""
 
     path: str  # relative to the repository root
     status: RewriteStatus
-    new_source: str = field(default="", repr=False)
+    new_source: str = ""  # never in repr()
     diff: str = ""  # unified diff, with every secret value redacted (safe to show and store)
     reason: str = ""  # for skipped/failed: why, and what a human should do
     handled: tuple[str, ...] = ()  # fingerprints that this rewrite replaced
     needs_human: tuple[tuple[str, str], ...] = ()  # (fingerprint, instruction) left in place
+
+    def __repr__(self) -> str:
+        return _repr(self, "new_source")
+
+
+def _repr(record: tuple[object, ...], hidden: str) -> str:
+    """A record's repr without one field (a secret value, or source text holding one)."""
+    fields: tuple[str, ...] = getattr(record, "_fields", ())
+    shown = ", ".join(f"{k}={getattr(record, k)!r}" for k in fields if k != hidden)
+    return f"{type(record).__name__}({shown})"
+
+
+def as_dict(record: tuple[object, ...]) -> dict[str, object]:
+    """A record as a dict, nested records too (what ``dataclasses.asdict`` gave)."""
+    return {k: _plain(getattr(record, k)) for k in getattr(record, "_fields", ())}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, tuple):
+        if hasattr(value, "_fields"):
+            return as_dict(value)
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

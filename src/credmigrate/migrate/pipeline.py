@@ -70,7 +70,7 @@ def collect_findings(
     from credmigrate.sources.worktree import scan_worktree
 
     tree = scan_worktree([root], config)
-    findings = [f if f.status else replace(f, status=Status.LIVE) for f in tree.findings]
+    findings = [f if f.status else f._replace(status=Status.LIVE) for f in tree.findings]
     notes = list(tree.notes)
     if history:
         if not _in_git(root):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import Any
 
 from credmigrate.findings.model import Binding, Finding, RepoSummary, ScanResult, Span, Status
@@ -134,7 +133,7 @@ def repo_rows(result: ScanResult) -> list[RepoSummary]:
     history: Counter[str] = Counter()
     for f in result.findings:
         (history if f.status is Status.HISTORY_ONLY else live)[f.repo] += 1
-    return [replace(r, live=live[r.repo], history_only=history[r.repo]) for r in result.repos]
+    return [r._replace(live=live[r.repo], history_only=history[r.repo]) for r in result.repos]
 
 
 def repo_dict(row: RepoSummary) -> dict[str, Any]:

@@ -19,7 +19,6 @@ import tokenize
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from credmigrate.config import Config
@@ -190,8 +189,7 @@ def _scrub_comments(
     handled = tuple(dict.fromkeys((*out.handled, *scrubbed)))
     diff = unified_diff(out.path, source, new, [r.finding.secret for r in reps])
     reason = out.reason if human else ""
-    return replace(
-        out,
+    return out._replace(
         status=RewriteStatus.REWRITTEN,
         new_source=new,
         diff=diff,
@@ -242,7 +240,7 @@ def other_occurrences(source: str, reps: Sequence[Replacement]) -> list[Replacem
             if at < 0:
                 continue  # escaped in the source: leave it to the scanner
             span = Span(node.lineno, at + 1, node.lineno, at + 1 + len(secret))
-            out.append(replace(rep, finding=replace(rep.finding, span=span, binding=None)))
+            out.append(rep._replace(finding=rep.finding._replace(span=span, binding=None)))
             taken.add((node.lineno, secret))
     return out
 
@@ -261,9 +259,9 @@ def _work(task: Task) -> RewriteOutcome:
         return out
     if kept:
         note = f"later environment override(s) still win: {', '.join(kept)}"
-        out = replace(out, reason="; ".join(filter(None, (out.reason, note))))
+        out = out._replace(reason="; ".join(filter(None, (out.reason, note))))
     diff = unified_diff(path, source, fitted, [r.finding.secret for r in reps])
-    return replace(out, new_source=fitted, diff=diff)
+    return out._replace(new_source=fitted, diff=diff)
 
 
 def plan_rewrites(

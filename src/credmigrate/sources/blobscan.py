@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -132,7 +131,7 @@ def scan_batch(
 def _relocate(f: Finding, part: Part) -> Finding:
     sp = f.span
     span = Span(part.line(sp.line), sp.column, part.line(sp.end_line), sp.end_column)
-    return replace(f, span=span)
+    return f._replace(span=span)
 
 
 def _make_worker(repo: GitRepo, config: Config, factory: DetectorFactory, gate: bool) -> Worker:

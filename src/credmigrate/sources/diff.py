@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from credmigrate.config import Config
@@ -117,7 +116,7 @@ def scan_since(
         others = tuple(Location(g.path, commits[c][0], g.line) for c, g in occ[1:])
         status = Status.LIVE if (f.rule_id, f.secret) in live else Status.HISTORY_ONLY
         commit = Commit(sha, author, date)
-        findings.append(replace(f, commit=commit, status=status, other_locations=others))
+        findings.append(f._replace(commit=commit, status=status, other_locations=others))
     findings.sort(key=Finding.sort_key)
     if submodules:
         notes.append(f"submodules skipped: {', '.join(sorted(submodules))}")

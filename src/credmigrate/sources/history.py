@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from credmigrate.config import Config
@@ -271,8 +271,7 @@ def _map_back(
         if group and f.path != path and group.endswith(":" + f.path):
             group = group[: -len(f.path)] + path
         findings.append(
-            replace(
-                f,
+            f._replace(
                 path=path,
                 fingerprint=fp,
                 group=group,

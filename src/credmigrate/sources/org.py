@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Generator, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -321,8 +321,8 @@ def scan_repo(
     finally:
         if mirror is not None:
             shutil.rmtree(mirror.parent, ignore_errors=True)
-    findings = tuple(replace(f, repo=spec.name) for f in result.findings)
-    return RepoOutcome(spec.name, rev, replace(result, findings=findings), seconds=_since(start))
+    findings = tuple(f._replace(repo=spec.name) for f in result.findings)
+    return RepoOutcome(spec.name, rev, result._replace(findings=findings), seconds=_since(start))
 
 
 def _since(start: float) -> float:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from credmigrate.findings.model import (
     Skipped,
     Span,
     Status,
+    as_dict,
 )
 from credmigrate.sources.org import RepoOutcome, RepoSpec
 
@@ -40,7 +40,7 @@ def _key(spec: RepoSpec) -> str:
 
 def finding_record(f: Finding) -> dict[str, Any]:
     """A finding as JSON, without its secret value."""
-    doc = asdict(f)
+    doc = as_dict(f)
     doc["secret"] = ""
     doc["confidence"] = f.confidence.value
     doc["status"] = f.status.value if f.status is not None else None
