@@ -42,6 +42,7 @@ FORBIDDEN = (
     "hashlib",  # nothing is fingerprinted on a clean commit
     "dataclasses",  # with inspect, ast, dis, tokenize: the records are named tuples
     "inspect",
+    "pickle",  # the parsed rules are cached with marshal
     "credmigrate.cli.main",
     "credmigrate.migrate",
     "credmigrate.rewrite",
@@ -107,6 +108,19 @@ def test_a_blocked_commit_still_skips_the_heavy_stacks(repo: Repo, tmp_path: Pat
     assert code == 1
     heavy = ("click", "detect_secrets", "requests", "boto3", "libcst", "git", "credmigrate.migrate")
     assert [m for m in _forbidden(modules) if m.split(".")[0] in heavy or m in heavy] == []
+
+
+def test_a_token_that_a_generic_rule_also_matches_is_not_scored(repo: Repo, tmp_path: Path) -> None:
+    """``GITHUB_TOKEN = "ghp_..."``: the generic name = value rule matches inside the provider
+    finding, which wins anyway; its value filters and the scoring model are not loaded."""
+    repo.write("a.txt", "a\n")
+    repo.commit("init")
+    repo.write("settings.cfg", f"GITHUB_TOKEN = {token(61)}\n")
+    repo.git("add", "settings.cfg")
+    code, modules = _hook_run(repo, tmp_path, "settings.cfg")
+    assert code == 1
+    assert "credmigrate.detect.scoring" not in modules
+    assert "credmigrate.detect.ds_adapter" not in modules
 
 
 @pytest.mark.parametrize(

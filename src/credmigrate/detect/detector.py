@@ -116,6 +116,8 @@ class Detector:
         )
         self._path_only = [r for r in self.rules if r.path and not r.regex]
         self._generic_ids = frozenset(r.id for r in self.rules if r.generic)
+        generic = [r.generic for r in self.rules]
+        self._provider_first = lambda ri: (generic[ri], ri)
         # generic findings of the current file awaiting detect-secrets' verdict (see _ds_check)
         self._ds_lines: dict[int, tuple[Finding, str]] = {}
         self._left_out = False  # the current scan skipped candidate lines outside ``only``
@@ -278,7 +280,9 @@ class Detector:
             if only is not None and not _wanted(only, line_no, data[start:end]):
                 self._left_out = True
                 continue
-            rule_ids = sorted(candidates[start])
+            # provider rules first: a generic match inside one of their findings on this line is
+            # dropped by matching.dedupe anyway, so its filters and scoring need not run
+            rule_ids = sorted(candidates[start], key=self._provider_first)
             if end - start <= _LONG_LINE:
                 windows = [(start, end)]
             else:  # minified or data lines: look only around the keywords
@@ -292,14 +296,17 @@ class Detector:
                 if _ALLOW_RE.search(raw):
                     continue
                 text = raw.decode("utf-8", "replace")
+                covered: list[tuple[int, int]] = []  # provider findings' columns on this line
                 for ri in rule_ids:
                     rule = self.rules[ri]
                     pre = rule.compiled_precheck
                     if pre is not None and pre.search(text) is None:
                         continue
                     for m in rule.compiled.finditer(text):
-                        f = self._accept(rule, path, text, m, line_no, -offset)
+                        f = self._accept(rule, path, text, m, line_no, -offset, covered=covered)
                         if f is not None:
+                            if not rule.generic and f.span.line == f.span.end_line == line_no:
+                                covered.append((f.span.column, f.span.end_column))
                             yield f
             if end - start <= _LONG_LINE and data[start:end].rstrip().endswith(b"("):
                 yield from self._scan_wrapped(path, data, start, end, line_no, rule_ids)
@@ -370,12 +377,17 @@ class Detector:
         line_no: int,
         line_offset: int,
         line_text: str | None = None,
+        covered: Sequence[tuple[int, int]] = (),
     ) -> Finding | None:
         gi = matching.secret_group(rule, m)
         secret = m.group(gi) if gi else m.group(0)
         if not secret:
             return None
         start, end = (m.start(gi), m.end(gi)) if gi else (m.start(), m.end())
+        if covered and rule.generic and "\n" not in secret:
+            col, end_col = start - line_offset + 1, start - line_offset + 1 + len(secret)
+            if any(c < end_col and col < e for c, e in covered):
+                return None  # inside a provider finding: matching.dedupe would drop it
         line = text if line_text is None else line_text
         if rule.min_length and len(secret) < rule.min_length:
             return None

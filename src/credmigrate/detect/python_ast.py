@@ -25,12 +25,12 @@ from __future__ import annotations
 import ast
 import bisect
 import codecs
-import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from credmigrate.detect import filters, matching, scoring
+from credmigrate.detect import filters, matching
+from credmigrate.detect import lazyre as re  # most patterns are needed by few files
 from credmigrate.detect.rules import Rule
 from credmigrate.findings.fingerprint import fingerprint, line_hash
 from credmigrate.findings.model import Binding, Confidence, Finding, Span
@@ -950,6 +950,8 @@ def detect(
             continue  # user=gorm password=gorm: a local default
         confidence = rule.confidence
         if rule.generic:
+            from credmigrate.detect import scoring  # its model loads on the first candidate
+
             # the same scoring as the line rules' generic candidates: name, value, path
             candidate = scoring.Candidate(name, value, path, line, rule.tags, rule.id, line_no)
             scored = scoring.confidence(candidate, rule.confidence)
