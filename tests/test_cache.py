@@ -67,3 +67,14 @@ def test_unwritable_cache_is_not_an_error(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file, so mkdir fails
     rules_module.builtin_rules.cache_clear()
     assert _finds_key(Detector.default(Config()))
+
+
+def test_cached_rules_equal_the_parsed_ones(cache_home: Path) -> None:
+    """Every field survives the cache, nested allowlists and examples and the confidence too."""
+    parsed = rules_module.builtin_rules()
+    assert any(r.allowlists for r in parsed) and any(r.examples for r in parsed)
+    rules_module.builtin_rules.cache_clear()
+    cached = rules_module.builtin_rules()
+    assert cached == parsed
+    assert all(isinstance(r.confidence, type(parsed[0].confidence)) for r in cached)
+    assert all(isinstance(a, rules_module.Allowlist) for r in cached for a in r.allowlists)

@@ -342,28 +342,54 @@ def _cache_key(paths: Sequence[Path]) -> bytes:
 
 
 def _cache_load(paths: Sequence[Path]) -> tuple[Rule, ...] | None:
-    import pickle
+    import marshal  # built in: pickle's import alone is a few percent of a hook run
 
     from credmigrate.detect import cache
 
     try:
-        blob = cache.load("rules", _cache_key(paths), "pickle")
-        data = pickle.loads(blob) if blob is not None else None
-    except Exception:  # a stale or unreadable cache is simply rebuilt
+        blob = cache.load("rules", _cache_key(paths), "marshal")
+        if blob is None:
+            return None
+        return tuple(_rule_from_plain(r) for r in marshal.loads(blob))
+    except Exception:  # a stale, foreign or damaged cache is simply rebuilt
         return None
-    if isinstance(data, tuple) and all(isinstance(r, Rule) for r in data):
-        return data
-    return None
 
 
 def _cache_store(paths: Sequence[Path], rules: tuple[Rule, ...]) -> None:
-    import pickle
+    import marshal
 
     from credmigrate.detect import cache
 
-    with contextlib.suppress(OSError):
-        payload = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
-        cache.store("rules", _cache_key(paths), "pickle", payload)
+    with contextlib.suppress(OSError, ValueError):
+        payload = marshal.dumps(tuple(_rule_to_plain(r) for r in rules))
+        cache.store("rules", _cache_key(paths), "marshal", payload)
+
+
+_NESTED = {"allowlists": Allowlist, "examples": Example, "negative_examples": Example}
+
+
+def _rule_to_plain(rule: Rule) -> tuple[Any, ...]:
+    """A rule as nested tuples of plain values (what marshal stores)."""
+    out: list[Any] = []
+    for name, value in zip(Rule._fields, rule, strict=True):
+        if name in _NESTED:
+            out.append(tuple(tuple(item) for item in value))  # type: ignore[attr-defined]
+        elif name == "confidence":
+            out.append(rule.confidence.value)
+        else:
+            out.append(value)
+    return tuple(out)
+
+
+def _rule_from_plain(plain: tuple[Any, ...]) -> Rule:
+    values = list(plain)
+    for i, name in enumerate(Rule._fields):
+        kind = _NESTED.get(name)
+        if kind is not None:
+            values[i] = tuple(kind(*item) for item in values[i])
+        elif name == "confidence":
+            values[i] = Confidence(values[i])
+    return Rule(*values)
 
 
 def assemble(
