@@ -100,6 +100,35 @@ def test_gate_skips_versions_with_only_seen_lines(
     assert [loc.commit for loc in f.other_locations] == [repo.git("rev-parse", "HEAD").strip()]
 
 
+def test_a_multiline_keyword_in_prose_does_not_force_whole_scans(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "private key" in a help text is the key rule's keyword but no key block: later versions
+    are gated like any other; a version that adds a real key block is scanned whole."""
+    calls: list[str] = []
+    real = linegate.LineGate.filter
+
+    def spy(self: linegate.LineGate, path: str, data: bytes) -> linegate.Part | None:
+        out = real(self, path, data)
+        calls.append(f"{path}:{'skip' if out is None else 'part' if out.lines else 'whole'}")
+        return out
+
+    monkeypatch.setattr(linegate.LineGate, "filter", spy)
+    head = f'HELP = "The path to a private key file for TLS."\nGITHUB_TOKEN = "{token(86)}"\n'
+    repo.write("app.cfg", head)
+    repo.commit("v1")
+    repo.write("app.cfg", head + "DEBUG = 1\n")
+    repo.commit("v2: a seen keyword line, no key block")
+    repo.write("app.cfg", head + "DEBUG = 1\n" + _pem(3))
+    repo.commit("v3: a key block")
+    repo.write("app.cfg", "")
+    repo.commit("v4")
+    found = scan_history(repo.path, Config(), jobs=1).findings
+    assert calls[:3] == ["app.cfg:whole", "app.cfg:skip", "app.cfg:whole"], calls
+    assert "private-key" in {f.rule_id for f in found}
+    assert token(86) in {f.secret for f in found}
+
+
 def test_wrapped_assignment_value_change_is_found(repo: Repo) -> None:
     def version(seed: int) -> str:
         return f'DB_PASSWORD = (\n    "{fakes.password(seed)}"\n)\nDEBUG = True\n'

@@ -11,9 +11,9 @@ their line numbers), which turns a long file's hundredth version into a scan of 
 A Python file's new lines are probed alone first, and the file is scanned whole (the
 syntax-aware pass needs it all, and only ever drops or annotates line-level findings) only when
 they match something. Never skipped or blanked: the first version at a path, a version where a
-multi-line rule's keyword appears (a key body can change under an unchanged header), files that a
-path-scoped multi-line rule or a path-only rule reads whole, and everything when a rule without
-keywords or path is loaded. A line ending in ``(`` counts together with the next one (the
+multi-line rule matches (a key body can change under an unchanged header; its keyword alone,
+"private key" in a help text, is not enough), files that a path-scoped multi-line rule or a
+path-only rule reads whole, and everything when a rule without keywords or path is loaded. A line ending in ``(`` counts together with the next one (the
 detector joins black-wrapped assignments). The price: a skipped version is not listed among a
 finding's other locations, and a generic finding that a Python context change alone would reveal
 (a docstring becoming code) is missed.
@@ -40,6 +40,7 @@ class LineGate:
         self._multiline = {
             index[k] for r in rules if r.multiline and not r.path for k in r.keywords if k in index
         }
+        self._multiline_rules = [r for r in rules if r.multiline and not r.path]
         # rules limited to some paths read every line of those files, keywords or not: there
         # every line is a candidate; a multi-line or path-only one reads the whole text
         self._scoped = [
@@ -77,6 +78,10 @@ class LineGate:
             if kid in self._multiline:
                 multiline = True
             starts.add(data.rfind(b"\n", 0, pos) + 1)
+        if multiline and not self._multiline_match(data):
+            multiline = (
+                False  # "private key" in prose: no key block, nothing a multi-line rule finds
+            )
         if mode == "all":
             return self._filter_all(path, data, multiline)
         spans = [_span(data, start) for start in sorted(starts)]
@@ -102,6 +107,11 @@ class LineGate:
             part.data = b")\n" + part.data
             part.whole = data
         return part
+
+    def _multiline_match(self, data: bytes) -> bool:
+        """Whether a multi-line rule's regex matches ``data`` (as the detector reads it)."""
+        text = data.decode("utf-8", "replace")
+        return any(r.compiled.search(text) is not None for r in self._multiline_rules)
 
     def _filter_all(self, path: str, data: bytes, multiline: bool) -> Part | None:
         """``filter`` for files whose every line is a candidate, in C-speed list operations."""
