@@ -26,6 +26,7 @@ _ALLOW_RE = re.compile(rb"credmigrate:allow|gitleaks:allow|pragma: allowlist sec
 _ALLOW_TEXT = re.compile(_ALLOW_RE.pattern.decode())
 _SNIFF = 8192
 _LONG_LINE = 4096
+_PATH_MEMORY = 200_000  # paths whose path-scoped rules are remembered
 LineRanges = Sequence[tuple[int, int]]  # (first, last) line numbers, 1-based, inclusive
 _WINDOW_BEFORE = 256
 _WINDOW_AFTER = 768
@@ -121,6 +122,7 @@ class Detector:
         # generic findings of the current file awaiting detect-secrets' verdict (see _ds_check)
         self._ds_lines: dict[int, tuple[Finding, str]] = {}
         self._left_out = False  # the current scan skipped candidate lines outside ``only``
+        self._scoped_by_path: dict[str, list[int]] = {}  # path -> path-scoped rules that apply
 
     @classmethod
     def default(cls, config: Config | None = None) -> Detector:
@@ -232,7 +234,11 @@ class Detector:
                     multiline.add(ri)
                 else:
                     candidates[start].add(ri)
-        scoped = [ri for ri in self._path_scoped if self._path_ok(self.rules[ri], path)]
+        scoped = self._scoped_by_path.get(path)
+        if scoped is None:  # a history asks again for every version of a file
+            scoped = [ri for ri in self._path_scoped if self._path_ok(self.rules[ri], path)]
+            if len(self._scoped_by_path) < _PATH_MEMORY:
+                self._scoped_by_path[path] = scoped
         every_line = self._always + [ri for ri in scoped if not self.rules[ri].multiline]
         multiline.update(ri for ri in scoped if self.rules[ri].multiline)
         if every_line:
