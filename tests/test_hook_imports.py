@@ -130,6 +130,8 @@ def test_a_token_that_a_generic_rule_also_matches_is_not_scored(repo: Repo, tmp_
         ["scan", "--staged", "-f", "json", "--", "-odd.py"],
         ["scan", "--history", "--format=sarif", "-j", "2", "."],
         ["scan", "x", "--jobs=1", "--no-progress"],
+        ["scan", ".", "-f", "sarif", "-o", "results.sarif"],
+        ["scan", "--output=-", "."],
     ],
 )
 def test_fast_path_takes_plain_scan_command_lines(argv: list[str]) -> None:
@@ -150,6 +152,9 @@ def test_fast_path_takes_plain_scan_command_lines(argv: list[str]) -> None:
         ["scan", "-j", "-1"],
         ["scan", "-"],
         ["scan", "--stag"],  # click would complete or reject it: not ours to guess
+        ["scan", "-oreport.json"],  # an attached short option's value: click's to read
+        ["scan", "--output="],
+        ["scan", "-o"],
     ],
 )
 def test_anything_else_goes_to_click(argv: list[str]) -> None:
@@ -170,3 +175,21 @@ def test_fast_path_and_click_give_the_same_report(
     fast_out, fast_err = capsys.readouterr()
     assert (fast_code, fast_out, fast_err) == (code, out, err)
     assert code == 1 and token(61) not in out + err
+
+
+def test_fast_path_and_click_write_the_same_report_file(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("deploy.env", env_line(62))
+    repo.commit("init")
+    argv = ["scan", "--no-progress", "-f", "sarif", "-o", "click.sarif", "."]
+    code, out, err = run_cli(argv, capsys, cwd=repo.path)
+    monkeypatch.chdir(repo.path)
+    assert fast.parse(argv) is not None
+    fast_code = fast.run([*argv[:5], "fast.sarif", "."])
+    fast_out, fast_err = capsys.readouterr()
+    assert (fast_code, fast_out, fast_err.replace("fast.sarif", "click.sarif")) == (code, out, err)
+    assert code == 1
+    click_doc = json.loads((repo.path / "click.sarif").read_text())
+    fast_doc = json.loads((repo.path / "fast.sarif").read_text())
+    assert fast_doc == click_doc and click_doc["runs"][0]["results"]

@@ -18,6 +18,7 @@ from typing import Any
 FLAGS = {"--staged": "staged", "--history": "history", "--no-progress": "no_progress"}
 FORMAT_OPTS = ("-f", "--format")
 JOBS_OPTS = ("-j", "--jobs")
+OUTPUT_OPTS = ("-o", "--output")  # CI: `scan . -f sarif -o results.sarif`
 
 
 def parse(argv: Sequence[str]) -> dict[str, Any] | None:
@@ -43,7 +44,7 @@ def parse(argv: Sequence[str]) -> dict[str, Any] | None:
             opts[FLAGS[arg]] = True
             continue
         name, eq, value = arg.partition("=")
-        if name in FORMAT_OPTS or name in JOBS_OPTS:
+        if name in FORMAT_OPTS or name in JOBS_OPTS or name in OUTPUT_OPTS:
             if not eq:
                 if i >= len(args):
                     return None
@@ -55,6 +56,10 @@ def parse(argv: Sequence[str]) -> dict[str, Any] | None:
                 if value not in FORMATS:
                     return None
                 opts["fmt"] = value
+            elif name in OUTPUT_OPTS:
+                if not value:
+                    return None  # click says what is wrong with an empty name
+                opts["output"] = Path(value)
             else:
                 if not value.isdigit() or not value.isascii():
                     return None
