@@ -5,6 +5,7 @@ Part of the git adapter (:mod:`credmigrate.sources.git.repo` builds readers); sp
 
 from __future__ import annotations
 
+import contextlib
 import io
 import subprocess
 from collections.abc import Generator, Iterator, Sequence
@@ -13,6 +14,7 @@ from typing import IO, NamedTuple
 from credmigrate.errors import GitError
 
 _CHUNK = 1 << 20
+_PIPE_SIZE = 1 << 20
 ONE_SHOT = 16  # up to this many objects (a commit's files), one `git cat-file` run reads them all
 
 
@@ -53,6 +55,7 @@ class BlobReader:
                 )
             except OSError as exc:
                 raise GitError(f"cannot run git: {exc}") from None
+            _widen_pipe(self._proc.stdout)
         return self._proc
 
     def read(self, shas: Sequence[str]) -> Iterator[Blob]:
@@ -252,3 +255,18 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
                 stream.close()
         except (OSError, ValueError):
             pass
+
+
+def _widen_pipe(stream: IO[bytes] | None) -> None:
+    """Let git run up to 1 MiB ahead of us (Linux; the default pipe holds 64 KiB).
+
+    With a small pipe, git inflates the next blob only once we have read most of the last one,
+    so its work and our scanning take turns instead of overlapping.
+    """
+    import fcntl
+
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if stream is None or setsize is None:
+        return
+    with contextlib.suppress(OSError):  # above /proc/sys/fs/pipe-max-size: keep the default
+        fcntl.fcntl(stream.fileno(), setsize, _PIPE_SIZE)
