@@ -34,6 +34,20 @@ def _pem(seed: int) -> str:
     )
 
 
+def _gate_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the gate decided for each version it was given: path:skip, path:part or path:whole."""
+    calls: list[str] = []
+    real = linegate.LineGate.filter
+
+    def spy(self: linegate.LineGate, path: str, data: bytes) -> linegate.Part | None:
+        out = real(self, path, data)
+        calls.append(f"{path}:{'skip' if out is None else 'part' if out.lines else 'whole'}")
+        return out
+
+    monkeypatch.setattr(linegate.LineGate, "filter", spy)
+    return calls
+
+
 def test_gate_changes_nothing_that_is_reported(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     base = f'GITHUB_TOKEN = "{token(80)}"\n'
     repo.write("settings.py", base)
@@ -67,15 +81,7 @@ def test_gate_changes_nothing_that_is_reported(repo: Repo, monkeypatch: pytest.M
 def test_gate_skips_versions_with_only_seen_lines(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[str] = []
-    real = linegate.LineGate.filter
-
-    def spy(self: linegate.LineGate, path: str, data: bytes) -> linegate.Part | None:
-        out = real(self, path, data)
-        calls.append(f"{path}:{'skip' if out is None else 'part' if out.lines else 'whole'}")
-        return out
-
-    monkeypatch.setattr(linegate.LineGate, "filter", spy)
+    calls = _gate_calls(monkeypatch)
     line = f'GITHUB_TOKEN = "{token(82)}"\n'
     repo.write("settings.py", line)
     repo.write(".htpasswd", env_line(83))
@@ -103,17 +109,9 @@ def test_gate_skips_versions_with_only_seen_lines(
 def test_a_multiline_keyword_in_prose_does_not_force_whole_scans(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """ "private key" in a help text is the key rule's keyword but no key block: later versions
+    """A "private key" in a help text is the key rule's keyword but no key block: later versions
     are gated like any other; a version that adds a real key block is scanned whole."""
-    calls: list[str] = []
-    real = linegate.LineGate.filter
-
-    def spy(self: linegate.LineGate, path: str, data: bytes) -> linegate.Part | None:
-        out = real(self, path, data)
-        calls.append(f"{path}:{'skip' if out is None else 'part' if out.lines else 'whole'}")
-        return out
-
-    monkeypatch.setattr(linegate.LineGate, "filter", spy)
+    calls = _gate_calls(monkeypatch)
     head = f'HELP = "The path to a private key file for TLS."\nGITHUB_TOKEN = "{token(86)}"\n'
     repo.write("app.cfg", head)
     repo.commit("v1")
