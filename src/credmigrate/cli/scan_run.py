@@ -11,6 +11,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,26 +98,24 @@ def run_scan(
             changes["min_confidence"] = min_confidence
         if changes:
             config = config.with_(**changes)
+        report = partial(
+            finish,
+            config=config,
+            root_dir=root_dir,
+            fmt=fmt,
+            output=output,
+            baseline=baseline,
+            update_baseline=update_baseline,
+            show_secrets=show_secrets,
+            color=color,
+            echo=echo,
+        )
         if org:
-            from functools import partial
-
             from credmigrate.cli.org import scan_repos
 
-            report = partial(
-                finish,
-                config=config,
-                root_dir=root_dir,
-                fmt=fmt,
-                output=output,
-                baseline=baseline,
-                update_baseline=update_baseline,
-                show_secrets=show_secrets,
-                color=color,
-                source=f"repositories listed in {repos_file}",
-                echo=echo,
-            )
+            listed = partial(report, source=f"repositories listed in {repos_file}")
             return scan_repos(
-                repos_file, paths, config, report,
+                repos_file, paths, config, listed,
                 history=history, branches=branches, since=since, staged=staged, jobs=jobs,
                 scheduler=scheduler, workers=workers, state_dir=state_dir,
                 progress=not no_progress, need_values=show_secrets or update_baseline is not None,
@@ -140,18 +139,9 @@ def run_scan(
             result = scan_worktree(roots, config, jobs=jobs)
         if gate is not None:
             result = _with_gate(result, gate, allow_config_changes)
-        code = finish(
+        code = report(
             result,
-            config,
-            root_dir,
-            fmt=fmt,
-            output=output,
-            baseline=baseline,
-            update_baseline=update_baseline,
-            show_secrets=show_secrets,
-            color=color,
             source=_describe(roots, history=history or bool(branches), since=since, staged=staged),
-            echo=echo,
         )
         if staged and code == ExitCode.FINDINGS:
             from credmigrate.sources.staged import HOOK_HINT
