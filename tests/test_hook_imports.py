@@ -193,3 +193,23 @@ def test_fast_path_and_click_write_the_same_report_file(
     click_doc = json.loads((repo.path / "click.sarif").read_text())
     fast_doc = json.loads((repo.path / "fast.sarif").read_text())
     assert fast_doc == click_doc and click_doc["runs"][0]["results"]
+
+
+def test_a_tree_scan_imports_no_dataclasses_nor_click(repo: Repo, tmp_path: Path) -> None:
+    """``scan .`` in a repository (a CI step, an editor hook) takes the hook's light path: git
+    lists the files, so neither pathspec nor its dataclasses are needed."""
+    repo.write("deploy.env", env_line(63))
+    repo.write(".gitignore", "*.log\n")
+    repo.commit("init")
+    out = tmp_path / "modules.json"
+    subprocess.run(
+        [sys.executable, "-c", _PROBE, str(out), "scan", "--no-progress", "-f", "json", "."],
+        cwd=repo.path,
+        check=True,
+        capture_output=True,
+    )
+    data = json.loads(out.read_text())
+    assert data["code"] == 1  # the token was found: the scan really ran
+    modules = set(data["modules"])
+    assert "credmigrate.sources.walker" in modules
+    assert {"dataclasses", "inspect", "click", "pathspec"} & modules == set()

@@ -11,10 +11,9 @@ import os
 import stat
 import subprocess
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import pathspec
@@ -55,8 +54,7 @@ def gitignore_spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
         return spec_type.from_lines(lines)  # type: ignore[no-any-return,unused-ignore]
 
 
-@dataclass(frozen=True)
-class FileEntry:
+class FileEntry(NamedTuple):  # not a dataclass: see credmigrate.findings.model
     abspath: Path
     relpath: str  # posix, relative to the scan base
 
