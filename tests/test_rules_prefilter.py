@@ -55,3 +55,27 @@ def test_same_findings_with_and_without_prefilter_regexes(monkeypatch: pytest.Mo
 def test_invalid_prefilter_is_a_rule_error() -> None:
     with pytest.raises(RuleError, match="prefilter"):
         Prefilter([REGEX_PREFIX + "(unclosed"])
+
+
+@pytest.mark.parametrize("rule", PREFILTERED, ids=lambda r: r.id)
+def test_prefilter_admits_generated_matches(rule: Rule) -> None:
+    """A prefilter must admit every line its rule can match, not only the written examples:
+    lines generated from the rule's own regex (hypothesis; printable ASCII and tabs, what code
+    is written in) must all be hit."""
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    pf = Prefilter([REGEX_PREFIX + rule.prefilter])
+    pattern = rule.compiled
+    ascii_text = st.sampled_from(["\t", *map(chr, range(32, 127))])
+
+    @hypothesis.settings(
+        max_examples=150, deadline=None, database=None, derandomize=True,
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )  # fmt: skip
+    @hypothesis.given(st.from_regex(pattern, fullmatch=False, alphabet=ascii_text))
+    def check(line: str) -> None:
+        for m in pattern.finditer(line):
+            data = m.group(0).encode()
+            assert pf.hits(data), f"{rule.id}: prefilter misses {m.group(0)!r}"
+
+    check()
