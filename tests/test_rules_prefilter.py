@@ -4,6 +4,8 @@ and the scan must find the same with the prefilter as with the plain keywords.""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from credmigrate.config import Config
 from credmigrate.detect import prefilter as prefilter_module
@@ -62,17 +64,15 @@ def test_prefilter_admits_generated_matches(rule: Rule) -> None:
     """A prefilter must admit every line its rule can match, not only the written examples:
     lines generated from the rule's own regex (hypothesis; printable ASCII and tabs, what code
     is written in) must all be hit."""
-    hypothesis = pytest.importorskip("hypothesis")
-    st = hypothesis.strategies
     pf = Prefilter([REGEX_PREFIX + rule.prefilter])
     pattern = rule.compiled
     ascii_text = st.sampled_from(["\t", *map(chr, range(32, 127))])
 
-    @hypothesis.settings(
-        max_examples=150, deadline=None, database=None, derandomize=True,
-        suppress_health_check=list(hypothesis.HealthCheck),
+    @settings(
+        max_examples=300, deadline=None, database=None, derandomize=True,
+        suppress_health_check=list(HealthCheck),
     )  # fmt: skip
-    @hypothesis.given(st.from_regex(pattern, fullmatch=False, alphabet=ascii_text))
+    @given(st.from_regex(pattern, fullmatch=False, alphabet=ascii_text))
     def check(line: str) -> None:
         for m in pattern.finditer(line):
             data = m.group(0).encode()
