@@ -79,3 +79,28 @@ def test_prefilter_admits_generated_matches(rule: Rule) -> None:
             assert pf.hits(data), f"{rule.id}: prefilter misses {m.group(0)!r}"
 
     check()
+
+
+KEYWORDED = [r for r in builtin_rules() if r.regex and r.keywords and not r.prefilter]
+
+
+@pytest.mark.parametrize("rule", KEYWORDED, ids=lambda r: r.id)
+def test_keywords_cover_generated_matches(rule: Rule) -> None:
+    """Without a prefilter regex a rule reads only lines holding one of its keywords (gitleaks'
+    semantics), so every line its regex can match must hold one: lines generated from the
+    regex (hypothesis, printable ASCII) must all contain a keyword."""
+    pattern = rule.compiled
+    keywords = [k.lower() for k in rule.keywords]
+    ascii_text = st.sampled_from(["\t", *map(chr, range(32, 127))])
+
+    @settings(
+        max_examples=80, deadline=None, database=None, derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )  # fmt: skip
+    @given(st.from_regex(pattern, fullmatch=False, alphabet=ascii_text))
+    def check(line: str) -> None:
+        if pattern.search(line) is not None:
+            low = line.lower()
+            assert any(k in low for k in keywords), f"{rule.id}: no keyword in {line!r}"
+
+    check()
