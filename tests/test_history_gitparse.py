@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from credmigrate.detect.detector import in_ranges
 from credmigrate.sources.git.parse import (
     ADDED,
     COMMIT,
@@ -13,7 +14,6 @@ from credmigrate.sources.git.parse import (
     CommitHeader,
     LogItem,
     RawChange,
-    in_ranges,
     parse_added_lines,
     parse_log_blobs,
     parse_raw_log,

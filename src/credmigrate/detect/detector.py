@@ -44,13 +44,17 @@ def _windows(start: int, end: int, positions: list[int]) -> list[tuple[int, int]
     return out
 
 
+def in_ranges(first: int, last: int, ranges: LineRanges) -> bool:
+    """True when lines ``first..last`` overlap any of ``ranges``."""
+    return any(a <= last and first <= b for a, b in ranges)
+
+
 def _wanted(only: LineRanges, line_no: int, line: bytes) -> bool:
     """Whether line ``line_no`` can hold a finding in ``only``: it is in a range, or it ends in
     "(" and the next line is (the value of a wrapped assignment, see ``_scan_wrapped``)."""
-    if any(a <= line_no <= b for a, b in only):
+    if in_ranges(line_no, line_no, only):
         return True
-    nxt = line_no + 1
-    return any(a <= nxt <= b for a, b in only) and line.rstrip().endswith(b"(")
+    return in_ranges(line_no + 1, line_no + 1, only) and line.rstrip().endswith(b"(")
 
 
 def _after_name(m: re.Match[str], line: str, text: str) -> str:
@@ -390,10 +394,15 @@ class Detector:
         if not secret:
             return None
         start, end = (m.start(gi), m.end(gi)) if gi else (m.start(), m.end())
-        if covered and rule.generic and "\n" not in secret:
-            col, end_col = start - line_offset + 1, start - line_offset + 1 + len(secret)
-            if any(c < end_col and col < e for c, e in covered):
-                return None  # inside a provider finding: matching.dedupe would drop it
+        # columns: 1-based, relative to the line where the secret starts; end exclusive
+        col = start - line_offset + 1
+        if (
+            covered
+            and rule.generic
+            and "\n" not in secret
+            and any(c < col + len(secret) and col < e for c, e in covered)
+        ):
+            return None  # inside a provider finding: matching.dedupe would drop it
         line = text if line_text is None else line_text
         if rule.min_length and len(secret) < rule.min_length:
             return None
@@ -441,8 +450,6 @@ class Detector:
             confidence = scored
         if matching.CONF_ORDER[confidence] < matching.CONF_ORDER[self.min_confidence]:
             return None
-        # columns: 1-based, relative to the line where the secret starts; end exclusive
-        col = start - line_offset + 1
         if "\n" in secret:
             end_line = line_no + secret.count("\n")
             end_col = len(secret) - secret.rfind("\n")

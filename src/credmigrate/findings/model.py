@@ -2,7 +2,7 @@
 
 Named tuples rather than dataclasses: the pre-commit hook imports this module on every commit,
 and ``dataclasses`` (with ``inspect``, which it imports) and creating each dataclass cost about
-a quarter of the hook's run; a named tuple class is a few times cheaper to create. Change one
+a fifth of the hook's run; a named tuple class is a few times cheaper to create. Change one
 with ``record._replace(field=value)``.
 
 A :class:`Finding` holds the secret value in memory (the migration needs it) but never shows it:

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from credmigrate.config import Config
-from credmigrate.detect.detector import Detector
+from credmigrate.detect.detector import Detector, in_ranges
 from credmigrate.errors import GitError
 from credmigrate.findings.model import Finding, ScanResult, Skipped
 from credmigrate.sources.blobscan import BlobJob, DetectorFactory, excluder, scan_blobs
-from credmigrate.sources.git.parse import GITLINK_MODE, in_ranges
+from credmigrate.sources.git.parse import GITLINK_MODE
 from credmigrate.sources.git.repo import open_repo
 
 WHOLE_FILE = [(1, 1 << 62)]

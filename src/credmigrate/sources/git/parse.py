@@ -213,8 +213,3 @@ def parse_added_lines(patch: bytes) -> list[list[tuple[int, int]]]:
                 body -= 1
             i += 1
     return sections
-
-
-def in_ranges(first: int, last: int, ranges: Iterable[tuple[int, int]]) -> bool:
-    """True when lines ``first..last`` overlap any of ``ranges``."""
-    return any(a <= last and first <= b for a, b in ranges)
