@@ -3,6 +3,8 @@ and the scan must find the same with the prefilter as with the plain keywords.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -59,22 +61,29 @@ def test_invalid_prefilter_is_a_rule_error() -> None:
         Prefilter([REGEX_PREFIX + "(unclosed"])
 
 
+def _for_lines_of(
+    rule: Rule, examples: int
+) -> Callable[[Callable[[str], None]], Callable[[], None]]:
+    """Run a check on lines generated from ``rule``'s regex: printable ASCII and tabs (what code
+    is written in), the same lines on every run."""
+    ascii_text = st.sampled_from(["\t", *map(chr, range(32, 127))])
+    lines = st.from_regex(rule.compiled, fullmatch=False, alphabet=ascii_text)
+    fixed = settings(
+        max_examples=examples, deadline=None, database=None, derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )  # fmt: skip
+    return lambda check: fixed(given(lines)(check))
+
+
 @pytest.mark.parametrize("rule", PREFILTERED, ids=lambda r: r.id)
 def test_prefilter_admits_generated_matches(rule: Rule) -> None:
     """A prefilter must admit every line its rule can match, not only the written examples:
-    lines generated from the rule's own regex (hypothesis; printable ASCII and tabs, what code
-    is written in) must all be hit."""
+    lines generated from the rule's own regex must all be hit."""
     pf = Prefilter([REGEX_PREFIX + rule.prefilter])
-    pattern = rule.compiled
-    ascii_text = st.sampled_from(["\t", *map(chr, range(32, 127))])
 
-    @settings(
-        max_examples=300, deadline=None, database=None, derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )  # fmt: skip
-    @given(st.from_regex(pattern, fullmatch=False, alphabet=ascii_text))
+    @_for_lines_of(rule, 300)
     def check(line: str) -> None:
-        for m in pattern.finditer(line):
+        for m in rule.compiled.finditer(line):
             data = m.group(0).encode()
             assert pf.hits(data), f"{rule.id}: prefilter misses {m.group(0)!r}"
 
@@ -88,18 +97,12 @@ KEYWORDED = [r for r in builtin_rules() if r.regex and r.keywords and not r.pref
 def test_keywords_cover_generated_matches(rule: Rule) -> None:
     """Without a prefilter regex a rule reads only lines holding one of its keywords (gitleaks'
     semantics), so every line its regex can match must hold one: lines generated from the
-    regex (hypothesis, printable ASCII) must all contain a keyword."""
-    pattern = rule.compiled
+    regex must all contain a keyword."""
     keywords = [k.lower() for k in rule.keywords]
-    ascii_text = st.sampled_from(["\t", *map(chr, range(32, 127))])
 
-    @settings(
-        max_examples=80, deadline=None, database=None, derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )  # fmt: skip
-    @given(st.from_regex(pattern, fullmatch=False, alphabet=ascii_text))
+    @_for_lines_of(rule, 80)
     def check(line: str) -> None:
-        if pattern.search(line) is not None:
+        if rule.compiled.search(line) is not None:
             low = line.lower()
             assert any(k in low for k in keywords), f"{rule.id}: no keyword in {line!r}"
 
