@@ -6,13 +6,16 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
 from credmigrate.cli.main import main
 from credmigrate.config import Config
 from credmigrate.findings.model import ScanResult
+from credmigrate.sources import walker, worktree
 from credmigrate.sources.worktree import scan_worktree
 from tests import fakes
 from tests.conftest import Repo
@@ -71,6 +74,59 @@ def test_outside_git_gitignore_is_honoured_nested_too(tmp_path: Path) -> None:
     result = scan_worktree([root], Config())
     # sub/.gitignore applies below sub/ only (and its negation re-includes keep.log)
     assert _paths(result) == {"a.txt", "sub/keep.log", "local.txt"}
+    # the same files without git on PATH (pathspec matches the .gitignore files then)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PATH", str(tmp_path / "no-bin"))
+        assert _paths(scan_worktree([root], Config())) == {"a.txt", "sub/keep.log", "local.txt"}
+
+
+def test_outside_git_the_listing_ignores_other_repositories_and_global_excludes(
+    tmp_path: Path, repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A hook runs with GIT_INDEX_FILE set for its repository (an index listing tracked.txt
+    # would hide it as "not untracked"), and the user's global excludes describe their
+    # repositories, not this directory.
+    repo.write("tracked.txt", "nothing here\n")
+    repo.commit("init")
+    monkeypatch.setenv("GIT_INDEX_FILE", str(repo.path / ".git" / "index"))
+    excludes = tmp_path / "global-ignore"
+    excludes.write_text("*.txt\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    (tmp_path / "gitconfig").write_text(f"[core]\n\texcludesFile = {excludes}\n")
+    root = tmp_path / "export"
+    root.mkdir()
+    (root / "tracked.txt").write_text(_secret_line("t")[1])
+    (root / "node_modules" / "pkg").mkdir(parents=True)
+    (root / "node_modules" / "pkg" / "index.txt").write_text(_secret_line("n")[1])
+    monkeypatch.setattr(walker, "_walk", _no_fallback)  # git lists, even for a relative root
+    monkeypatch.chdir(tmp_path)
+    result = scan_worktree([Path("export")], Config())
+    assert _paths(result) == {"tracked.txt"}
+
+
+def _no_fallback(root: Path) -> Iterator[str]:
+    raise AssertionError(f"git should have listed {root}")
+
+
+def test_outside_git_a_nested_repository_is_listed_by_its_own_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A directory of checkouts: each one's tracked and untracked files, minus what its
+    # .gitignore ignores; its .git directory is never read as files.
+    root = tmp_path / "checkouts"
+    inner = Repo(root / "app")
+    inner.path.mkdir(parents=True)
+    inner.git("init", "-q", "-b", "main")
+    inner.write(".gitignore", "*.log\n")
+    inner.write("tracked.txt", _secret_line("tracked")[1])
+    inner.commit("init")
+    inner.write("untracked.txt", _secret_line("untracked")[1])
+    inner.write("debug.log", _secret_line("log")[1])
+    (root / "top.txt").write_text(_secret_line("top")[1])
+    monkeypatch.setattr(walker, "_walk", _no_fallback)
+    result = scan_worktree([root], Config())
+    assert _paths(result) == {"top.txt", "app/tracked.txt", "app/untracked.txt"}
+    assert not [s for s in result.skipped if s.path.startswith("app/.git")]
 
 
 def test_config_exclude_and_cli_exclude(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -126,18 +182,19 @@ def test_symlink_out_of_the_root_is_skipped_and_never_read(
     (root / "link-in.txt").symlink_to(root / "inside.txt")
     (root / "dir-out").symlink_to(tmp_path, target_is_directory=True)
     read: list[Path] = []
-    real_read = Path.read_bytes
+    real_open = open
 
-    def spy(self: Path) -> bytes:
-        read.append(self.resolve())
-        return real_read(self)
+    def spy(file: str, mode: str = "r") -> BinaryIO:
+        read.append(Path(file).resolve())
+        return real_open(file, "rb")
 
-    monkeypatch.setattr(Path, "read_bytes", spy)
+    monkeypatch.setattr(worktree, "open", spy, raising=False)  # the module's reads only
     result = scan_worktree([root], Config())
     assert _paths(result) == {"inside.txt"}  # once, not again through link-in.txt
     assert _skips(result)["link-out.txt"] == "symlink out of the root"
     assert outside.resolve() not in read
     assert not any(p.name == "outside.txt" for p in read)
+    assert read  # the spy sees the reads
 
 
 def test_symlink_out_of_a_git_repo_is_skipped(repo: Repo, tmp_path: Path) -> None:
@@ -187,16 +244,17 @@ def test_read_error_is_skipped_not_a_crash(tmp_path: Path, monkeypatch: pytest.M
     (root / "locked.txt").write_text(_secret_line("lock")[1])
     (root / "io.txt").write_text(_secret_line("io")[1])
     (root / "ok.txt").write_text(_secret_line("ok")[1])
-    real_read = Path.read_bytes
+    real_open = open
 
-    def failing(self: Path) -> bytes:
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        if self.name == "io.txt":
-            raise OSError(5, "Input/output error", str(self))
-        return real_read(self)
+    def failing(file: str, mode: str = "r") -> BinaryIO:
+        name = os.path.basename(file)
+        if name == "locked.txt":
+            raise PermissionError(13, "Permission denied", file)
+        if name == "io.txt":
+            raise OSError(5, "Input/output error", file)
+        return real_open(file, "rb")
 
-    monkeypatch.setattr(Path, "read_bytes", failing)
+    monkeypatch.setattr(worktree, "open", failing, raising=False)  # the module's reads only
     result = scan_worktree([root], Config())
     assert _paths(result) == {"ok.txt"}
     assert _skips(result) == {
@@ -220,7 +278,18 @@ def test_fifo_is_skipped_not_read(tmp_path: Path) -> None:
     assert out.returncode == 1, out.stderr
     doc = json.loads(out.stdout)
     assert [f["path"] for f in doc["findings"]] == ["ok.txt"]
-    assert doc["skipped"] == [{"path": "pipe", "reason": "not a regular file"}]
+    # git lists the directory (in a repository or not) and lists regular files and symlinks
+    # only, so the FIFO is never opened; named on the command line, it is reported as skipped.
+    assert doc["skipped"] == []
+    named = subprocess.run(
+        [sys.executable, "-m", "credmigrate", "scan", "-f", "json", "pipe"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert named.returncode == 0, named.stderr
+    assert json.loads(named.stdout)["skipped"] == [{"path": "pipe", "reason": "not a regular file"}]
 
 
 def test_nonexistent_path_is_exit_3_one_line(

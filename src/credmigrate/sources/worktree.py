@@ -23,10 +23,10 @@ def _read_and_scan(
     detector: Detector, entry: FileEntry
 ) -> tuple[list[Finding], Skipped | None, int]:
     try:
-        size = entry.abspath.stat().st_size
-        if size > detector.config.max_file_size:
-            return [], Skipped(entry.relpath, "too large"), 0
-        data = entry.abspath.read_bytes()
+        with open(entry.abspath, "rb") as fh:  # one open, one fstat: the size of what is read
+            if os.fstat(fh.fileno()).st_size > detector.config.max_file_size:
+                return [], Skipped(entry.relpath, "too large"), 0
+            data = fh.read()
     except PermissionError:
         return [], Skipped(entry.relpath, "unreadable: permission denied"), 0
     except OSError as exc:
@@ -66,7 +66,7 @@ def _worth_a_pool(entries: Sequence[FileEntry]) -> bool:
     total = 0
     for e in entries:
         with contextlib.suppress(OSError):
-            total += e.abspath.stat().st_size
+            total += os.stat(e.abspath).st_size
         if total >= _PARALLEL_MIN_BYTES:
             return True
     return False
