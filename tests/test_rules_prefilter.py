@@ -13,6 +13,7 @@ from credmigrate.config import Config
 from credmigrate.detect import prefilter as prefilter_module
 from credmigrate.detect.detector import Detector
 from credmigrate.detect.prefilter import REGEX_PREFIX, Prefilter
+from credmigrate.detect.python_gate import gate_entries
 from credmigrate.detect.rules import Rule, builtin_rules
 from credmigrate.errors import RuleError
 
@@ -107,3 +108,58 @@ def test_keywords_cover_generated_matches(rule: Rule) -> None:
             assert any(k in low for k in keywords), f"{rule.id}: no keyword in {line!r}"
 
     check()
+
+
+def test_python_only_entries_are_looked_for_in_python_source_only() -> None:
+    # Two databases, one without the AST gate's entries, ids kept: a literal before and after
+    # the Python-only entry keeps its index in both.
+    pf = Prefilter(["token", REGEX_PREFIX + r"\(['\"]root['\"],", "secret"], python_only={1})
+    data = b'x = token\nconnect(("root", "pw"))\ny = secret\n'
+    assert sorted(kid for kid, _ in pf.hits(data)) == [0, 1, 2]
+    assert sorted(kid for kid, _ in pf.hits(data, python=False)) == [0, 2]
+    assert pf.hits(data, python=False) == [h for h in pf.hits(data) if h[0] != 1]
+
+
+def test_python_only_entries_without_hyperscan(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefilter_module, "_hs", None)
+    pf = Prefilter(["token", "pass", "secret"], python_only={1})
+    data = b"token pass secret\n"
+    assert pf.engine == "bytes.find"
+    assert sorted(kid for kid, _ in pf.hits(data)) == [0, 1, 2]
+    assert sorted(kid for kid, _ in pf.hits(data, python=False)) == [0, 2]
+
+
+def test_the_detector_keeps_the_gate_out_of_other_files_only() -> None:
+    detector = Detector.default(Config())
+    pf = detector.prefilter
+    gate = {i for i, k in enumerate(pf.keywords) if k in gate_entries(True)}
+    assert pf.python_only == gate  # every gate entry, and no rule's entry
+    line = b'client.login(("admin", "hunter2-but-longer"))\n'
+    assert {kid for kid, _ in pf.hits(line)} & gate
+    assert not {kid for kid, _ in pf.hits(line, python=False)} & gate
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '("root", "toor")',
+        "[ 'deploy' ,  r'x'",
+        '(\n    "ops@example.com", "pw")',
+        "['a.b+c@mail.example.org',b'pw']",
+        '("administrator",\n  u"x")',
+    ],
+)
+def test_the_split_user_tuple_entries_hit_what_the_single_one_did(line: str) -> None:
+    # The ("root", "...") gate shape is two entries for speed; together they must hit every
+    # line the one alternation hit, and no other.
+    one = (
+        r"[(\[][ \t]*(?:\r?\n[ \t]*)?['\"](?:root|admin|administrator|deploy|deployer|postgres|"
+        r"sa|ubuntu|guest|ftpuser|[\w.+\-]{1,64}@[\w.\-]{1,64})['\"][ \t]*,[ \t]*"
+        r"(?:\r?\n[ \t]*)?[rbu]?['\"]"
+    )
+    split = [e for e in gate_entries(True) if "ftpuser" in e or "]{1,64}@[" in e]
+    assert len(split) == 2
+    data = line.encode()
+    before = {pos for _, pos in Prefilter([REGEX_PREFIX + one]).hits(data)}
+    after = {pos for _, pos in Prefilter(split).hits(data)}
+    assert before and before == after

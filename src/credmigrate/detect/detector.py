@@ -115,7 +115,8 @@ class Detector:
                 self._by_keyword.append([])
             self._py_gate.add(kw_index[entry])
         self._rules_by_id = {r.id: r for r in self.rules}
-        self.prefilter = Prefilter(keywords)
+        python_only = [kid for kid in self._py_gate if not self._by_keyword[kid]]
+        self.prefilter = Prefilter(keywords, python_only)
         self._scoped_ids = frozenset(
             self.rules[ri].id for ri in (*self._path_scoped, *self._keyword_scoped)
         )
@@ -215,10 +216,10 @@ class Detector:
         hit_pos: dict[int, list[int]] = defaultdict(list)  # line start -> keyword offsets
         multiline: set[int] = set()
         path_ok: dict[int, bool] = {}
-        is_py = path.endswith((".py", ".pyw"))
+        is_py = python_gate.is_python(path)
         py_gate = False
         py_hints: list[int] = []  # where the AST pass needs to look
-        for kid, pos in self.prefilter.hits(data):
+        for kid, pos in self.prefilter.hits(data, is_py):
             if is_py:
                 py_hints.append(pos)
             if kid in self._py_gate:

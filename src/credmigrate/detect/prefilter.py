@@ -7,7 +7,7 @@ Hyperscan finds every keyword in one pass over the bytes (hundreds of MB/s); wit
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -31,34 +31,54 @@ class Prefilter:
     the match, which lies on the line that matched.
     """
 
-    def __init__(self, keywords: Sequence[str]) -> None:
+    def __init__(self, keywords: Sequence[str], python_only: Collection[int] = ()) -> None:
         self.keywords = tuple(keywords)
+        # entries that only matter in Python files (the AST pass's gate): other files are
+        # scanned without them, by a second database (twice as fast: they are the costly ones)
+        self.python_only = frozenset(python_only)
         self._encoded = tuple(k.lower().encode("utf-8") for k in self.keywords)
         # for a literal: its length (hit = end - length); for a regex: 1 (hit = last byte)
         self._back = tuple(
             1 if k.startswith(REGEX_PREFIX) else len(e)
             for k, e in zip(self.keywords, self._encoded, strict=True)
         )
-        self._db = None
+        self._db: Any = None
+        self._text_db: Any = None  # without the python_only entries; built on first use
         if _hs is None and any(k.startswith(REGEX_PREFIX) for k in self.keywords):
             raise ValueError("regex prefilter entries need hyperscan")
+        self._exprs = [
+            k[len(REGEX_PREFIX) :].encode("utf-8") if k.startswith(REGEX_PREFIX) else _escape(e)
+            for k, e in zip(self.keywords, self._encoded, strict=True)
+        ]
         if _hs is not None and self.keywords:
-            exprs = [
-                k[len(REGEX_PREFIX) :].encode("utf-8") if k.startswith(REGEX_PREFIX) else _escape(e)
-                for k, e in zip(self.keywords, self._encoded, strict=True)
-            ]
-            db = _load_or_compile(exprs)
-            self._db = db
-            self._scratch = _hs.Scratch(db)
+            self._db = _load_or_compile(self._exprs, range(len(self._exprs)))
+            self._scratch = _hs.Scratch(self._db)
+            self._text_scratch: Any = None
+
+    def _text(self) -> Any:
+        """The database without the Python-only entries (ids kept), and its scratch space."""
+        if self._text_db is None:
+            assert _hs is not None
+            ids = [i for i in range(len(self._exprs)) if i not in self.python_only]
+            if not ids:
+                return None
+            self._text_db = _load_or_compile([self._exprs[i] for i in ids], ids)
+            self._text_scratch = _hs.Scratch(self._text_db)
+        return self._text_db
 
     @property
     def engine(self) -> str:
         return "hyperscan" if self._db is not None else "bytes.find"
 
-    def hits(self, data: bytes) -> list[tuple[int, int]]:
-        """(keyword index, start offset) for every keyword occurrence."""
+    def hits(self, data: bytes, python: bool = True) -> list[tuple[int, int]]:
+        """(keyword index, start offset) for every keyword occurrence.
+
+        ``python=False``: a file that is not Python source, where the ``python_only`` entries
+        are not looked for.
+        """
         if not self.keywords or not data:
             return []
+        skip = not python and bool(self.python_only)
         if self._db is not None:
             found: list[tuple[int, int]] = []
             back = self._back
@@ -66,11 +86,18 @@ class Prefilter:
             def on_match(kid: int, start: int, end: int, flags: int, ctx: object) -> None:
                 found.append((kid, end - back[kid]))
 
-            self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
+            db, scratch = self._db, self._scratch
+            if skip:
+                db, scratch = self._text(), self._text_scratch
+                if db is None:
+                    return found
+            db.scan(data, match_event_handler=on_match, scratch=scratch)
             return found
         low = data.lower()
         out: list[tuple[int, int]] = []
         for kid, kw in enumerate(self._encoded):
+            if skip and kid in self.python_only:
+                continue
             pos = low.find(kw)
             while pos != -1:
                 out.append((kid, pos))
@@ -78,12 +105,12 @@ class Prefilter:
         return out
 
     def __getstate__(self) -> dict[str, object]:
-        return {"keywords": self.keywords}
+        return {"keywords": self.keywords, "python_only": self.python_only}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        kws = state["keywords"]
-        assert isinstance(kws, tuple)
-        self.__init__(kws)  # type: ignore[misc]
+        kws, py_only = state["keywords"], state["python_only"]
+        assert isinstance(kws, tuple) and isinstance(py_only, frozenset)
+        self.__init__(kws, py_only)  # type: ignore[misc]
 
 
 def _escape(literal: bytes) -> bytes:
@@ -97,7 +124,7 @@ def _escape(literal: bytes) -> bytes:
     return bytes(out)
 
 
-def _load_or_compile(exprs: list[bytes]) -> Any:
+def _load_or_compile(exprs: list[bytes], ids: Iterable[int]) -> Any:
     """The hyperscan database for ``exprs``: from the cache, else compiled (and cached).
 
     Compiling the regex prefilters takes ~0.15 s, more than the rest of a hook run's start-up;
@@ -106,7 +133,9 @@ def _load_or_compile(exprs: list[bytes]) -> Any:
     from credmigrate.detect import cache
 
     assert _hs is not None
-    key = b"\0".join([f"{getattr(_hs, '__version__', '')}".encode(), *exprs])
+    ids = list(ids)
+    id_key = ",".join(map(str, ids)).encode()
+    key = b"\0".join([f"{getattr(_hs, '__version__', '')}".encode(), id_key, *exprs])
     blob = cache.load("hs", key, "db")
     if blob is not None:
         try:
@@ -117,7 +146,7 @@ def _load_or_compile(exprs: list[bytes]) -> Any:
     try:
         db.compile(
             expressions=exprs,
-            ids=list(range(len(exprs))),
+            ids=ids,
             elements=len(exprs),
             flags=[_hs.HS_FLAG_CASELESS] * len(exprs),
         )

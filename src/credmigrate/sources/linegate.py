@@ -21,11 +21,11 @@ finding's other locations, and a generic finding that a Python context change al
 
 from __future__ import annotations
 
-import os
 import re
 
 from credmigrate.detect.detector import Detector
 from credmigrate.detect.filters import is_lock_file
+from credmigrate.detect.python_gate import is_python
 
 ClassKey = tuple[object, ...]
 
@@ -74,7 +74,7 @@ class LineGate:
             return Part(data)
         multiline = False
         starts: set[int] = set()
-        for kid, pos in self._prefilter.hits(data):
+        for kid, pos in self._prefilter.hits(data, is_python(path)):
             if kid in self._multiline:
                 multiline = True
             starts.add(data.rfind(b"\n", 0, pos) + 1)
@@ -100,7 +100,7 @@ class LineGate:
         if multiline:
             return Part(data)
         part = _extract(data, [sp for sp, new in zip(spans, fresh, strict=True) if new])
-        if path.endswith((".py", ".pyw")):
+        if is_python(path):
             # a probe: scan the file whole only if its new lines match. The leading ')' makes
             # the extract invalid Python, so the syntax-aware pass keeps every line-level match
             # (parsed alone, a string could pass for a docstring and be dropped)
@@ -221,9 +221,8 @@ class PathClasses:
     def key(self, path: str) -> ClassKey:
         k = self._cache.get(path)
         if k is None:
-            suffix = os.path.splitext(path)[1].lower()
             k = (
-                suffix if suffix in (".py", ".pyw") else "",
+                is_python(path),  # exactly the detector's test: it decides the Python pass
                 is_lock_file(path),
                 tuple(bool(p.search(path)) for p in self._rule_paths),
                 tuple(bool(p.search(path)) for p in self._allow_paths),
