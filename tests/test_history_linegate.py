@@ -48,7 +48,7 @@ def _gate_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def test_gate_changes_nothing_that_is_reported(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+def _history_with_skips(repo: Repo) -> None:
     base = f'GITHUB_TOKEN = "{token(80)}"\n'
     repo.write("settings.py", base)
     repo.write("key.pem", _pem(1))
@@ -68,6 +68,10 @@ def test_gate_changes_nothing_that_is_reported(repo: Repo, monkeypatch: pytest.M
     repo.write("copy.py", "")  # (a blob in HEAD is always scanned in full)
     repo.write("app.env", "")
     repo.commit("clean up")
+
+
+def test_gate_changes_nothing_that_is_reported(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    _history_with_skips(repo)
     gated = _scan(repo, monkeypatch, gate=True)
     assert _key(gated) == _key(_scan(repo, monkeypatch, gate=False))
     secrets = {f.secret for f in gated}
@@ -76,6 +80,17 @@ def test_gate_changes_nothing_that_is_reported(repo: Repo, monkeypatch: pytest.M
     assert (new.span.line, new.span.column) == (5, 12)
     assert len([f for f in gated if f.rule_id == "private-key"]) == 2
     assert {f.path for f in gated if f.secret == token(80)} == {"settings.py", "copy.py"}
+
+
+def test_worker_processes_report_the_same(repo: Repo) -> None:
+    # Two workers own a shard of the paths each, and the blobs skipped at one path but needed
+    # at another (copy.py) are scanned again by the same warm workers after the walk.
+    _history_with_skips(repo)
+    one = scan_history(repo.path, Config(), jobs=1)
+    two = scan_history(repo.path, Config(), jobs=2)
+    assert _key(list(two.findings)) == _key(list(one.findings))
+    assert {f.path for f in two.findings if f.secret == token(80)} == {"settings.py", "copy.py"}
+    assert two.files_scanned == one.files_scanned
 
 
 def test_gate_skips_versions_with_only_seen_lines(

@@ -231,14 +231,20 @@ class BlobScanner:
             if self._progress:
                 self._progress(res.blobs)
 
-    def finish(self) -> BatchResult:
-        """Wait for every queued blob and return everything found."""
+    def finish(self, *, keep_open: bool = False) -> BatchResult:
+        """Wait for every queued blob and return everything found since the last finish.
+
+        ``keep_open``: the workers stay up (warm: rules compiled, blob readers running) for
+        another round of :meth:`add` and :meth:`finish`; :meth:`close` ends them.
+        """
         for shard in range(len(self._pending)):
             self._flush(shard)
         if self._pool is not None:
             self._collect(self._pool.wait())
-        self.close()
-        return self._done
+        done, self._done = self._done, BatchResult()
+        if not keep_open:
+            self.close()
+        return done
 
     def close(self) -> None:
         if self._pool is not None:

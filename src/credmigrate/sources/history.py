@@ -138,10 +138,10 @@ def scan_history(
         )
         try:
             walk = _walk(repo, revs, config, classes, scanner, bar, errors, set(head_tree))
-            result = scanner.finish()
+            result = scanner.finish(keep_open=True)
+            _rescan_shared(scanner, bar, walk, classes, result)
         finally:
             scanner.close()
-    _rescan_shared(repo, config, jobs, detector_factory, walk, classes, result)
     live = _live_secrets(repo, config, walk, result, detector_factory, head_tree)
     findings = _map_back(repo, walk, result, classes, live)
     skipped, lfs = _skips(result)
@@ -170,10 +170,8 @@ def _skips(result: BatchResult) -> tuple[list[Skipped], int]:
 
 
 def _rescan_shared(
-    repo: GitRepo,
-    config: Config,
-    jobs: int,
-    factory: DetectorFactory,
+    scanner: BlobScanner,
+    progress: Task,
     walk: _Walk,
     classes: PathClasses,
     result: BatchResult,
@@ -181,7 +179,7 @@ def _rescan_shared(
     """Scan in full the skipped blobs whose findings other paths need.
 
     A blob skipped by the line gate at one path stands for every path of its class, and those
-    other paths have fingerprints of their own.
+    other paths have fingerprints of their own. The walk's workers do it: they are warm.
     """
     redo: list[BlobJob] = []
     for job in result.gated:
@@ -194,13 +192,10 @@ def _rescan_shared(
             redo.append(BlobJob(job.sha, job.path))
     if not redo:
         return
-    scanner = BlobScanner(repo, config, jobs if len(redo) > 500 else 1, factory)
-    try:
-        for job in redo:
-            scanner.add(job)
-        extra = scanner.finish()
-    finally:
-        scanner.close()
+    progress.grow(len(redo))
+    for job in redo:
+        scanner.add(job)
+    extra = scanner.finish(keep_open=True)
     result.findings.extend(extra.findings)
     result.errors.extend(extra.errors)
 
