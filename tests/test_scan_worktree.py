@@ -104,6 +104,45 @@ def test_outside_git_the_listing_ignores_other_repositories_and_global_excludes(
     assert _paths(result) == {"tracked.txt"}
 
 
+def test_outside_git_the_scratch_repository_is_private_and_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch_base = tmp_path / "tmp"
+    scratch_base.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch_base))
+    seen: list[tuple[str, int]] = []
+    real_run = subprocess.run
+
+    def spy(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        git_dir = next((a.split("=", 1)[1] for a in argv if a.startswith("--git-dir=")), None)
+        if git_dir is not None:
+            seen.append((git_dir, os.stat(git_dir).st_mode & 0o777))
+        return real_run(argv, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    monkeypatch.setattr(walker, "_walk", _no_fallback)
+    root = tmp_path / "export"
+    root.mkdir()
+    (root / "a.txt").write_text(_secret_line("a")[1])
+    assert _paths(scan_worktree([root], Config())) == {"a.txt"}
+    [(git_dir, mode)] = seen
+    assert git_dir.startswith(str(scratch_base)) and mode == 0o700
+    assert list(scratch_base.iterdir()) == []  # removed after the listing
+
+
+def test_git_is_asked_only_when_a_repository_may_be_above(
+    tmp_path: Path, repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = tmp_path / "plain" / "deep"
+    plain.mkdir(parents=True)
+    assert walker._no_repository_above(plain)
+    assert not walker._no_repository_above(repo.path)
+    (repo.path / "sub").mkdir()
+    assert not walker._no_repository_above(repo.path / "sub")
+    monkeypatch.setenv("GIT_DIR", str(repo.path / ".git"))
+    assert not walker._no_repository_above(plain)
+
+
 def _no_fallback(root: Path) -> Iterator[str]:
     raise AssertionError(f"git should have listed {root}")
 

@@ -61,7 +61,24 @@ class FileEntry(NamedTuple):  # not a dataclass: see credmigrate.findings.model
     relpath: str  # posix, relative to the scan base
 
 
+def _no_repository_above(path: Path) -> bool:
+    """True when git can't find a repository for ``path``: no ``.git`` in it or any parent, and
+    no GIT_DIR naming one (a few stat calls, where asking git costs a process)."""
+    if "GIT_DIR" in os.environ:
+        return False
+    d = os.path.abspath(path)
+    while True:
+        if os.path.lexists(os.path.join(d, ".git")):
+            return False
+        parent = os.path.dirname(d)
+        if parent == d:
+            return True
+        d = parent
+
+
 def _git_toplevel(path: Path) -> Path | None:
+    if _no_repository_above(path):
+        return None
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
@@ -131,28 +148,22 @@ def _untracked(root: Path) -> list[str]:
     files that the ``.gitignore`` files under ``root`` let through. The user's global excludes
     are switched off (they don't describe this directory). Falls back to :func:`_walk`.
     """
-    import tempfile
-
     env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARS}
     skip = [f"--exclude={d}/" for d in sorted(_ALWAYS_SKIP_DIRS)]
     try:
-        with tempfile.TemporaryDirectory(prefix="credmigrate-ls-") as scratch:
-            for sub in ("objects", "refs"):
-                os.mkdir(os.path.join(scratch, sub))
-            with open(os.path.join(scratch, "HEAD"), "w", encoding="ascii") as head:
-                head.write("ref: refs/heads/scratch\n")
-            git = ["git", f"--git-dir={scratch}", "--work-tree=.", "-c", "core.excludesFile="]
-            listing = ["ls-files", "-z", "--others", "--exclude-standard", *skip]
-            out = subprocess.run(
-                [*git, *listing],
-                cwd=root,
-                env=env,
-                capture_output=True,
-                check=False,
-                timeout=300,
-            )
+        scratch = _scratch_git_dir()
+    except OSError:
+        return sorted(_walk(root))
+    try:
+        git = ["git", f"--git-dir={scratch}", "--work-tree=.", "-c", "core.excludesFile="]
+        listing = ["ls-files", "-z", "--others", "--exclude-standard", *skip]
+        out = subprocess.run(
+            [*git, *listing], cwd=root, env=env, capture_output=True, check=False, timeout=300
+        )
     except (OSError, subprocess.TimeoutExpired):
         return sorted(_walk(root))
+    finally:
+        _remove_scratch(scratch)
     if out.returncode != 0:
         return sorted(_walk(root))
     names: list[str] = []
@@ -168,6 +179,46 @@ def _untracked(root: Path) -> list[str]:
         else:
             names.append(name)
     return sorted(names)
+
+
+_SCRATCH_ENTRIES = ("HEAD", "objects", "refs")
+
+
+def _scratch_git_dir() -> str:
+    """A new empty git directory, private to this user (mode 0700, a fresh name).
+
+    What ``tempfile.mkdtemp`` does, without importing tempfile (and shutil, random) on a
+    working-tree scan's start-up."""
+    base = os.environ.get("TMPDIR") or "/tmp"
+    for _ in range(100):
+        path = os.path.join(base, f"credmigrate-ls-{os.getpid()}-{os.urandom(6).hex()}")
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue
+        try:
+            for sub in _SCRATCH_ENTRIES[1:]:
+                os.mkdir(os.path.join(path, sub), 0o700)
+            fd = os.open(os.path.join(path, "HEAD"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as head:
+                head.write("ref: refs/heads/scratch\n")
+        except OSError:
+            _remove_scratch(path)
+            raise
+        return path
+    raise FileExistsError(f"no free scratch directory name in {base}")
+
+
+def _remove_scratch(path: str) -> None:
+    try:
+        os.unlink(os.path.join(path, "HEAD"))
+        for sub in _SCRATCH_ENTRIES[1:]:
+            os.rmdir(os.path.join(path, sub))
+        os.rmdir(path)
+    except OSError:  # git left something (it should not): remove the whole directory
+        import shutil
+
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _walk(root: Path) -> Iterator[str]:
