@@ -41,7 +41,9 @@ class LazyPattern:
         self.flags = flags
 
     def _compile(self) -> _re.Pattern[str]:
-        compiled = _re.compile(self.pattern, self.flags)
+        from credmigrate.detect import regex_cache
+
+        compiled = regex_cache.compile(self.pattern, self.flags)
         for name in _METHODS:
             setattr(self, name, getattr(compiled, name))
         self.groupindex = compiled.groupindex

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from credmigrate import atomic
-from credmigrate.detect import lazyre
+from credmigrate.detect import lazyre, regex_cache
 from credmigrate.detect.goregex import translate
 from credmigrate.errors import RuleError
 from credmigrate.findings.model import Confidence
@@ -95,7 +95,7 @@ def compile_regex(pattern: str) -> re.Pattern[str]:
     in the middle becomes a scoped group covering the rest of the enclosing group.
     """
     try:
-        return re.compile(translate(pattern))
+        return regex_cache.compile(translate(pattern))
     except re.error as exc:
         raise RuleError(f"invalid regex {pattern[:60]!r}: {exc}") from None
 

@@ -148,6 +148,14 @@ def _run_batch(worker: Worker, jobs: list[BlobJob]) -> BatchResult:
     return scan_batch(worker[0], worker[1], jobs, worker[2])
 
 
+def _end_worker(worker: Worker) -> None:
+    """A worker process's last step: stop its cat-file, keep the regexes it compiled."""
+    from credmigrate.detect import regex_cache
+
+    worker[1].close()
+    regex_cache.save()
+
+
 def excluder(patterns: Sequence[str]) -> Callable[[str], bool]:
     """A predicate for config ``exclude`` globs (gitignore syntax), as the tree scan applies them."""
     if not patterns:
@@ -194,7 +202,7 @@ class BlobScanner:
             from credmigrate.sources.shards import ShardPool
 
             self._pool = ShardPool(
-                n, partial(_make_worker, repo, config, factory, gate), _run_batch
+                n, partial(_make_worker, repo, config, factory, gate), _run_batch, _end_worker
             )
         else:
             self._local = _make_worker(repo, config, factory, gate)

@@ -22,7 +22,11 @@ def shard_of(path: str, n: int) -> int:
 
 
 def _serve(
-    init: Callable[[], Any], run: Callable[[Any, list[Any]], Any], inq: Any, outq: Any
+    init: Callable[[], Any],
+    run: Callable[[Any, list[Any]], Any],
+    inq: Any,
+    outq: Any,
+    done: Callable[[Any], None] | None = None,
 ) -> None:
     try:
         state = init()
@@ -37,6 +41,9 @@ def _serve(
             outq.put(("ok", run(state, batch)))
         except BaseException as exc:
             outq.put(("error", f"{type(exc).__name__}: {exc}"))
+    if done is not None:  # a forked worker ends without atexit handlers: its own clean-up
+        with contextlib.suppress(Exception):
+            done(state)
 
 
 class ShardPool:
@@ -47,6 +54,7 @@ class ShardPool:
         n: int,
         init: Callable[[], Any],
         run: Callable[[Any, list[Any]], Any],
+        done: Callable[[Any], None] | None = None,
     ) -> None:
         import multiprocessing
 
@@ -56,7 +64,7 @@ class ShardPool:
         self._out: Any = ctx.Queue()
         self._in: list[Any] = [ctx.Queue() for _ in range(n)]
         self._procs = [
-            ctx.Process(target=_serve, args=(init, run, q, self._out), daemon=True)
+            ctx.Process(target=_serve, args=(init, run, q, self._out, done), daemon=True)
             for q in self._in
         ]
         for p in self._procs:
