@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,49 @@ def test_cli_branch_narrows(repo: Repo, capsys: pytest.CaptureFixture[str]) -> N
 def test_history_and_staged_conflict(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = run_cli(["scan", "--history", "--staged"], capsys, cwd=repo.path)
     assert code == 2 and "--staged" in err
+
+
+_KILL_ONE_WORKER = """
+import os, signal, sys
+from credmigrate.cli.main import main
+from credmigrate.sources import blobscan
+
+blobscan.BATCH = 1  # a batch per blob: each worker gets many
+MAIN, MARK = os.getpid(), sys.argv[2]
+real = blobscan._run_batch
+seen = []
+
+def dying(worker, jobs):
+    seen.append(1)
+    if len(seen) == 3 and os.getpid() != MAIN:
+        try:  # the first worker here dies, the other one goes on
+            os.close(os.open(MARK, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return real(worker, jobs)
+        os.kill(os.getpid(), signal.SIGKILL)  # the OOM killer's way out
+    return real(worker, jobs)
+
+blobscan._run_batch = dying
+sys.argv = ["credmigrate", "scan", "--history", "--jobs", "2", sys.argv[1]]
+raise SystemExit(main())
+"""
+
+
+def test_a_killed_worker_ends_the_scan_with_an_error_not_a_hang(repo: Repo, tmp_path: Path) -> None:
+    # A history worker killed mid-run (out of memory, a signal) owes results it will never
+    # send: the scan must stop with one line and a non-zero exit, and the process must exit
+    # although batches it queued for that worker can no longer be delivered.
+    for i in range(40):
+        repo.write(f"f{i}.txt", f"line {i}\n" * 50)
+        repo.commit(f"c{i}")
+    out = subprocess.run(
+        [sys.executable, "-c", _KILL_ONE_WORKER, str(repo.path), str(tmp_path / "killed")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode not in (0, 1), out.stderr
+    assert "a scan worker stopped unexpectedly" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "killed").exists()  # one worker was killed, as planned

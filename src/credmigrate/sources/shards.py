@@ -93,8 +93,14 @@ class ShardPool:
             try:
                 item = self._out.get(timeout=1.0)
             except queue.Empty:
-                if not any(p.is_alive() for p in self._procs):
-                    raise CredmigrateError("every scan worker stopped unexpectedly") from None
+                # a worker only ends when told to: one that has ended owes results it will
+                # never send (killed: out of memory, a signal), so waiting longer would hang
+                for p in self._procs:
+                    if p.exitcode is not None:
+                        self.close()
+                        raise CredmigrateError(
+                            f"a scan worker stopped unexpectedly (exit code {p.exitcode})"
+                        ) from None
                 continue
             out.append(self._take(item))
         return out
@@ -116,6 +122,10 @@ class ShardPool:
             if p.is_alive():
                 p.terminate()
                 p.join()
+        for q in self._in:
+            # batches still queued for a worker that died can never be delivered: don't let
+            # the queue's feeder thread hold this process at exit trying to
+            q.cancel_join_thread()
         for q in [*self._in, self._out]:
             q.close()
         self._procs, self._in = [], []
