@@ -92,18 +92,22 @@ def _compile_new(pattern: str, key: tuple[str, int]) -> re.Pattern[str]:
     return compiled
 
 
+def _read() -> dict[tuple[str, int], _Entry]:
+    """The table as the cache file holds it now ({} when absent or unreadable)."""
+    blob = cache.load("re", _KEY, "bin")
+    if blob is None:
+        return {}
+    try:
+        table = marshal.loads(blob)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    return table if isinstance(table, dict) else {}
+
+
 def _load() -> dict[tuple[str, int], _Entry]:
     global _table
     if _table is None:
-        _table = {}
-        blob = cache.load("re", _KEY, "bin")
-        if blob is not None:
-            try:
-                table = marshal.loads(blob)
-                if isinstance(table, dict):
-                    _table = table
-            except (EOFError, ValueError, TypeError):
-                pass
+        _table = _read()
     return _table
 
 
@@ -120,15 +124,7 @@ def save() -> None:
     """Add the patterns compiled in this process to the cache (at exit; a worker calls it)."""
     if not _new:
         return
-    table: dict[Any, Any] = {}
-    blob = cache.load("re", _KEY, "bin")  # as it is now: another process may have added some
-    if blob is not None:
-        try:
-            table = marshal.loads(blob)
-        except (EOFError, ValueError, TypeError):
-            table = {}
-    if not isinstance(table, dict):
-        table = {}
+    table = _read()  # as it is now: another process may have added some
     table.update(_new)
     _new.clear()
     cache.store("re", _KEY, "bin", marshal.dumps(table))
