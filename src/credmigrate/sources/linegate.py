@@ -13,10 +13,11 @@ syntax-aware pass needs it all, and only ever drops or annotates line-level find
 they match something. Never skipped or blanked: the first version at a path, a version where a
 multi-line rule matches (a key body can change under an unchanged header; its keyword alone,
 "private key" in a help text, is not enough), files that a path-scoped multi-line rule or a
-path-only rule reads whole, and everything when a rule without keywords or path is loaded. A line ending in ``(`` counts together with the next one (the
-detector joins black-wrapped assignments). The price: a skipped version is not listed among a
-finding's other locations, and a generic finding that a Python context change alone would reveal
-(a docstring becoming code) is missed.
+path-only rule reads whole, and everything when a rule without keywords or path is loaded. A
+line ending in ``(`` counts together with the next one (the detector joins black-wrapped
+assignments). The price: a skipped version is not listed among a finding's other locations,
+and a generic finding that a Python context change alone would reveal (a docstring becoming
+code) is missed.
 """
 
 from __future__ import annotations
@@ -78,10 +79,8 @@ class LineGate:
             if kid in self._multiline:
                 multiline = True
             starts.add(data.rfind(b"\n", 0, pos) + 1)
-        if multiline and not self._multiline_match(data):
-            multiline = (
-                False  # "private key" in prose: no key block, nothing a multi-line rule finds
-            )
+        # "private key" in prose: no key block, nothing a multi-line rule finds
+        multiline = multiline and self._multiline_match(data)
         if mode == "all":
             return self._filter_all(path, data, multiline)
         spans = [_span(data, start) for start in sorted(starts)]
